@@ -1,0 +1,42 @@
+# The README's commands. Each creates .venv on first use (from requirements.lock) and then does its job;
+# the second run only checks the stamp, so it takes seconds.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PORT ?= 8866
+
+.PHONY: app test lab bench notebooks check lint clean
+
+$(STAMP): requirements.lock pyproject.toml
+	@echo "Setting up $(VENV) from requirements.lock (first run only: a few minutes)..."
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@touch $(STAMP)
+
+app: $(STAMP)  ## serve the presenter app with Voila on http://127.0.0.1:$(PORT)
+	$(BIN)/ros1-course app --port $(PORT)
+
+test: $(STAMP)  ## lint, validate the content, run unit, notebook (nbval) and browser tests
+	$(BIN)/ruff check .
+	$(BIN)/ros1-course check
+	$(BIN)/pytest
+
+lab: $(STAMP)  ## open the lessons in JupyterLab
+	$(BIN)/jupyter lab notebooks/
+
+check: $(STAMP)  ## validate content/ and list statements past their review date
+	$(BIN)/ros1-course check
+
+bench: $(STAMP)  ## print load, lookup, widget and app timings
+	$(BIN)/python benchmarks/run.py
+
+notebooks: $(STAMP)  ## re-execute every lesson in place after a content change
+	$(BIN)/python -m content.notebooks
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) .pytest_cache test-artifacts

@@ -1,0 +1,164 @@
+"""Checks across content files: references resolve, ids are unique, dates make sense."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from . import schema
+from .errors import Problem
+from .naming import normalise_mutation, normalise_name
+
+if TYPE_CHECKING:
+    from .loader import Knowledge
+
+Location = tuple[str | int, ...]
+
+
+def walk(record: object, location: Location = ()) -> Iterator[tuple[Location, schema.Model]]:
+    """Every content record nested in `record` (itself included), with its location in the file."""
+    if isinstance(record, schema.Model):
+        yield location, record
+        for name in type(record).model_fields:
+            yield from walk(getattr(record, name), (*location, name))
+    elif isinstance(record, list):
+        for index, item in enumerate(record):
+            yield from walk(item, (*location, index))
+
+
+def file_records(knowledge: Knowledge) -> Iterator[tuple[str, Location, schema.Model]]:
+    """Every record of every file, as (file name, location in that file, record)."""
+    roots: dict[str, object] = {
+        "sources.yaml": knowledge.sources,
+        "page.yaml": knowledge.page,
+        "facts.yaml": knowledge.facts,
+        "therapies.yaml": knowledge.therapies,
+        "mutations.yaml": knowledge.mutations,
+        "activity.yaml": knowledge.activity,
+        "questions.yaml": knowledge.questions,
+    }
+    for name, root in roots.items():
+        for location, record in walk(root):
+            yield name, location, record
+    for location, record in walk(knowledge.ros1, ("ros1",)):
+        yield "partners.yaml", location, record
+    for location, record in walk(knowledge.partners, ("partners",)):
+        yield "partners.yaml", location, record
+    for location, record in walk(knowledge.steps, ("steps",)):
+        yield "scenario.yaml", location, record
+
+
+class _Collector:
+    def __init__(self, knowledge: Knowledge) -> None:
+        self.knowledge = knowledge
+        self.problems: list[Problem] = []
+
+    def add(self, file: str, location: Location, message: str) -> None:
+        from .loader import field_name  # the loader imports this module
+
+        document = self.knowledge.lines.get(file)
+        field = field_name(document, location) if document else ".".join(map(str, location))
+        line = document.line_of(location) if document else None
+        self.problems.append(Problem(file, field, message, line))
+
+    def unique(self, file: str, entries: list[tuple[Location, str]], what: str) -> None:
+        seen: dict[str, Location] = {}
+        for location, key in entries:
+            if key in seen:
+                self.add(file, location, f"duplicate {what} {key!r} (first at {_where(seen[key])})")
+            else:
+                seen[key] = location
+
+
+def _where(location: Location) -> str:
+    return "entry " + str(location[0]) if location and isinstance(location[0], int) else ".".join(
+        map(str, location)
+    )
+
+
+def check_references(knowledge: Knowledge, today: dt.date | None = None) -> list[Problem]:
+    """All cross-file problems in `knowledge`: unknown references, duplicates, impossible dates."""
+    today = today or dt.date.today()
+    found = _Collector(knowledge)
+    _check_unique_ids(knowledge, found)
+
+    source_ids = {source.id for source in knowledge.sources}
+    for file, location, record in file_records(knowledge):
+        for index, source_id in enumerate(getattr(record, "sources", None) or []):
+            if source_id not in source_ids:
+                found.add(file, (*location, "sources", index), f"unknown source {source_id!r}")
+        checked = getattr(record, "checked", None)
+        if isinstance(checked, dt.date) and checked > today:
+            found.add(file, (*location, "checked"), f"{checked} is in the future")
+    if knowledge.page.source not in source_ids:
+        found.add("page.yaml", ("source",), f"unknown source {knowledge.page.source!r}")
+    if knowledge.page.next_review_due <= knowledge.page.last_reviewed:
+        found.add("page.yaml", ("next_review_due",), "must be after last_reviewed")
+
+    therapies = {therapy.name for therapy in knowledge.therapies}
+    mutations = {mutation.name for mutation in knowledge.mutations}
+    for index, row in enumerate(knowledge.activity):
+        if row.mutation not in mutations:
+            found.add("activity.yaml", (index, "mutation"), f"unknown mutation {row.mutation!r}")
+        if row.therapy not in therapies:
+            found.add("activity.yaml", (index, "therapy"), f"unknown therapy {row.therapy!r}")
+    for index, mutation in enumerate(knowledge.mutations):
+        if normalise_mutation(mutation.hgvs_p) != mutation.name:
+            found.add("mutations.yaml", (index, "hgvs_p"), f"{mutation.hgvs_p} does not describe {mutation.name}")
+        for spelling_index, misspelling in enumerate(mutation.misspellings):
+            if normalise_mutation(misspelling.spelling) in mutations:
+                found.add("mutations.yaml", (index, "misspellings", spelling_index, "spelling"),
+                          f"{misspelling.spelling!r} is a real mutation of the course, not a misspelling")
+
+    teachable = (
+        {fact.id for fact in knowledge.facts}
+        | {partner.symbol for partner in knowledge.partners}
+        | therapies
+        | mutations
+    )
+    for index, step in enumerate(knowledge.steps):
+        for name_index, name in enumerate(step.teaches):
+            if name not in teachable:
+                found.add("scenario.yaml", ("steps", index, "teaches", name_index), f"unknown entry {name!r}")
+        if step.choice:
+            known = therapies if step.choice.kind == "therapy" else mutations
+            for option_index, option in enumerate(step.choice.options):
+                if option not in known:
+                    found.add("scenario.yaml", ("steps", index, "choice", "options", option_index),
+                              f"unknown {step.choice.kind} {option!r}")
+    for index, question in enumerate(knowledge.questions):
+        if question.computed and question.computed.mutation and question.computed.mutation not in mutations:
+            found.add("questions.yaml", (index, "computed", "mutation"),
+                      f"unknown mutation {question.computed.mutation!r}")
+    return found.problems
+
+
+def _check_unique_ids(knowledge: Knowledge, found: _Collector) -> None:
+    found.unique("sources.yaml", [((i, "id"), s.id) for i, s in enumerate(knowledge.sources)], "source id")
+    found.unique("facts.yaml", [((i, "id"), f.id) for i, f in enumerate(knowledge.facts)], "fact id")
+    found.unique("page.yaml", [(("errata", i, "id"), e.id) for i, e in enumerate(knowledge.page.errata)],
+                 "erratum id")
+    partner_names = []
+    for i, partner in enumerate(knowledge.partners):
+        partner_names.append((("partners", i, "symbol"), normalise_name(partner.symbol)))
+        partner_names += [
+            (("partners", i, "aliases", j), normalise_name(alias)) for j, alias in enumerate(partner.aliases)
+        ]
+    found.unique("partners.yaml", partner_names, "partner name or alias")
+    found.unique("therapies.yaml", [((i, "name"), t.name) for i, t in enumerate(knowledge.therapies)],
+                 "therapy")
+    mutation_names = []
+    for i, mutation in enumerate(knowledge.mutations):
+        mutation_names.append(((i, "name"), mutation.name))
+        mutation_names += [
+            ((i, "misspellings", j, "spelling"), normalise_mutation(m.spelling))
+            for j, m in enumerate(mutation.misspellings)
+        ]
+    found.unique("mutations.yaml", mutation_names, "mutation name or spelling")
+    found.unique("activity.yaml",
+                 [((i, "therapy"), f"{a.mutation}/{a.therapy}") for i, a in enumerate(knowledge.activity)],
+                 "activity row")
+    found.unique("scenario.yaml", [(("steps", i, "id"), s.id) for i, s in enumerate(knowledge.steps)], "step id")
+    found.unique("questions.yaml", [((i, "id"), q.id) for i, q in enumerate(knowledge.questions)],
+                 "question id")

@@ -1,0 +1,135 @@
+"""Load the content directory: parse every file, validate it against its schema, check cross-references."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from . import schema
+from .crossrefs import check_references
+from .errors import ContentError, Problem
+from .yamlfile import YamlDocument, dotted, read_yaml
+
+DEFAULT_CONTENT_DIR = Path(__file__).parent / "data"
+
+# Each content file and the shape it must have.
+FILE_SHAPES: dict[str, Any] = {
+    "sources.yaml": list[schema.Source],
+    "page.yaml": schema.Page,
+    "facts.yaml": list[schema.Fact],
+    "partners.yaml": schema.PartnersFile,
+    "therapies.yaml": list[schema.Therapy],
+    "mutations.yaml": list[schema.Mutation],
+    "activity.yaml": list[schema.Activity],
+    "scenario.yaml": schema.Scenario,
+    "questions.yaml": list[schema.Question],
+}
+_ADAPTERS = {name: TypeAdapter(shape) for name, shape in FILE_SHAPES.items()}
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    """Everything in content/, validated: plain records, no behaviour."""
+
+    directory: Path
+    sources: list[schema.Source]
+    page: schema.Page
+    facts: list[schema.Fact]
+    ros1: schema.Ros1Gene
+    partners: list[schema.Partner]
+    therapies: list[schema.Therapy]
+    mutations: list[schema.Mutation]
+    activity: list[schema.Activity]
+    steps: list[schema.Step]
+    questions: list[schema.Question]
+    lines: dict[str, YamlDocument]
+
+
+def load_knowledge(directory: Path | str | None = None) -> Knowledge:
+    """Read and validate every content file; raise ContentError listing all problems found."""
+    directory = Path(directory) if directory is not None else DEFAULT_CONTENT_DIR
+    if not directory.is_dir():
+        raise ContentError([Problem(str(directory), "", "is not a directory of content files")])
+    problems: list[Problem] = []
+    documents: dict[str, YamlDocument] = {}
+    parsed: dict[str, Any] = {}
+    for name, adapter in _ADAPTERS.items():
+        path = directory / name
+        if not path.is_file():
+            problems.append(Problem(name, "", "is missing from the content directory"))
+            continue
+        document, read_problems = read_yaml(path)
+        problems.extend(read_problems)
+        if document is None:
+            continue
+        documents[name] = document
+        try:
+            parsed[name] = adapter.validate_python(document.data)
+        except ValidationError as error:
+            problems.extend(_schema_problems(document, error))
+    if problems:
+        raise ContentError(problems)
+
+    partners_file: schema.PartnersFile = parsed["partners.yaml"]
+    knowledge = Knowledge(
+        directory=directory,
+        sources=parsed["sources.yaml"],
+        page=parsed["page.yaml"],
+        facts=parsed["facts.yaml"],
+        ros1=partners_file.ros1,
+        partners=partners_file.partners,
+        therapies=parsed["therapies.yaml"],
+        mutations=parsed["mutations.yaml"],
+        activity=parsed["activity.yaml"],
+        steps=parsed["scenario.yaml"].steps,
+        questions=parsed["questions.yaml"],
+        lines=documents,
+    )
+    problems = check_references(knowledge)
+    if problems:
+        raise ContentError(problems)
+    return knowledge
+
+
+def _schema_problems(document: YamlDocument, error: ValidationError) -> list[Problem]:
+    problems = []
+    for detail in error.errors(include_url=False):
+        location = tuple(detail["loc"])
+        message = detail["msg"].removeprefix("Value error, ")
+        if detail["type"] == "missing":
+            message = "is required but missing"
+        elif detail["type"] == "extra_forbidden":
+            message = "is not a known field (check its spelling)"
+        problems.append(
+            Problem(document.name, field_name(document, location), message, document.line_of(location))
+        )
+    return problems
+
+
+def field_name(document: YamlDocument, location: tuple[str | int, ...]) -> str:
+    """A readable field path, naming the entry: `[2] EZR.frequency.percent`."""
+    text = dotted(location)
+    entry = _entry_label(document.data, location)
+    if entry:
+        index_part = f"[{location[0]}]" if isinstance(location[0], int) else ""
+        rest = dotted(location[1:]) if index_part else text
+        return f"{index_part} {entry}" + (f".{rest}" if rest else "")
+    return text
+
+
+def _entry_label(data: Any, location: tuple[str | int, ...]) -> str | None:
+    """The id, name or symbol of the top-level list entry a location points into."""
+    if not location or not isinstance(location[0], int) or not isinstance(data, list):
+        return None
+    if location[0] >= len(data) or not isinstance(data[location[0]], dict):
+        return None
+    entry = data[location[0]]
+    for key in ("id", "name", "symbol"):
+        if isinstance(entry.get(key), str):
+            return entry[key]
+    if isinstance(entry.get("mutation"), str) and isinstance(entry.get("therapy"), str):
+        return f"{entry['mutation']}/{entry['therapy']}"
+    return None

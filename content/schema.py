@@ -1,0 +1,307 @@
+"""The shape of every content file, as pydantic models (validated on load).
+
+Clinical statements derive from `Statement`: they carry at least one source id and the date they were
+last checked against those sources. Cross-references between files are checked in `crossrefs.py`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
+
+
+
+def _parse_date(value: object) -> dt.date:
+    """Accept a YAML date or an ISO 'YYYY-MM-DD' string; refuse date-times, numbers and the rest."""
+    if isinstance(value, dt.datetime):
+        raise ValueError("must be a date (YYYY-MM-DD), not a date and time")
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(f"{value!r} is not a date in the form YYYY-MM-DD") from None
+    raise ValueError(f"must be a date in the form YYYY-MM-DD, not {type(value).__name__}")
+
+
+Date = Annotated[dt.date, BeforeValidator(_parse_date)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+SourceIds = Annotated[list[Identifier], Field(min_length=1)]
+
+
+class Model(BaseModel):
+    """Base for every content record: unknown fields are errors, records are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
+
+
+class Statement(Model):
+    """A clinical statement: what it says, its sources and when it was last checked against them."""
+
+    sources: SourceIds
+    checked: Date
+
+
+class TextStatement(Statement):
+    text: Text
+
+
+# --- sources.yaml ---------------------------------------------------------------------------------
+class Source(Model):
+    id: Identifier
+    kind: Literal["paper", "guideline", "regulator", "knowledge_base", "seed_page", "report"]
+    citation: Text
+    pmid: Annotated[str, StringConstraints(pattern=r"^\d{5,9}$")] | None = None
+    doi: Annotated[str, StringConstraints(pattern=r"^10\.\d{4,9}/\S+$")] | None = None
+    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = None
+    checked: Date
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _has_identifier(self) -> Source:
+        if not (self.pmid or self.doi or self.url):
+            raise ValueError("a source needs at least one of pmid, doi or url")
+        return self
+
+    @property
+    def link(self) -> str:
+        """The best link to read the source: DOI, then PubMed, then its URL."""
+        if self.doi:
+            return f"https://doi.org/{self.doi}"
+        if self.pmid:
+            return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/"
+        return self.url or ""
+
+
+# --- page.yaml ------------------------------------------------------------------------------------
+class Erratum(TextStatement):
+    """Where the seed page is wrong or out of date, what the course teaches instead, and why."""
+
+    id: Identifier
+    seed_says: Text
+    course_says: Text
+
+
+class Page(Model):
+    """The seed page's metadata, the course's disclaimer and review policy."""
+
+    title: Text
+    source: Identifier
+    publisher: Text
+    authors: list[Text]
+    reviewers: list[Text]
+    last_reviewed: Date
+    next_review_due: Date
+    scenario: Text
+    disclaimer: Text
+    review_every_months: Annotated[int, Field(ge=1, le=60)]
+    errata: list[Erratum]
+
+
+# --- facts.yaml -----------------------------------------------------------------------------------
+Topic = Literal["gene", "fusions", "patients", "testing", "treatment", "resistance", "trials"]
+
+
+class Figure(Model):
+    """A number a fact reports, for charts: e.g. 36 (%) of 33 patients."""
+
+    label: Text
+    value: float
+    unit: Literal["%", "odds ratio", "months", "patients"]
+    of: int | None = None
+
+
+class Fact(TextStatement):
+    id: Identifier
+    topic: Topic
+    confidence: Literal["confirmed", "reported"]
+    figures: list[Figure] = []
+
+
+# --- partners.yaml --------------------------------------------------------------------------------
+class Frequency(Statement):
+    percent: Annotated[float, Field(gt=0, le=100)]
+    cohort: Text
+
+
+class Ros1Gene(TextStatement):
+    """What every ROS1 fusion keeps: the 3' part of ROS1 from a breakpoint exon, with the kinase domain."""
+
+    breakpoint_exons: Annotated[list[int], Field(min_length=1)]
+
+
+class Partner(Model):
+    symbol: Annotated[str, StringConstraints(pattern=r"^[A-Z0-9-]+$")]
+    aliases: list[Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9-]+$")]] = []
+    reported: Statement
+    frequency: Frequency | None = None
+    breakpoint_exon: int | None = None
+    notes: list[TextStatement] = []
+
+
+class PartnersFile(Model):
+    ros1: Ros1Gene
+    partners: Annotated[list[Partner], Field(min_length=1)]
+
+
+# --- therapies.yaml -------------------------------------------------------------------------------
+class Result(TextStatement):
+    setting: Literal["tki-naive", "pretreated", "not stated"]
+    trial: Text
+    orr_percent: Annotated[float, Field(ge=0, le=100)] | None = None
+    intracranial_orr_percent: Annotated[float, Field(ge=0, le=100)] | None = None
+
+
+class Approval(TextStatement):
+    body: Literal["FDA", "EMA", "NICE", "MHRA"]
+    date: Date | None = None
+    reference: str | None = None
+
+
+class UkStatus(TextStatement):
+    status: Literal["routine", "not recommended", "not appraised", "not confirmed", "not licensed"]
+    funded: bool
+    lines: list[Literal["first", "later"]] = []
+
+    @model_validator(mode="after")
+    def _funded_matches_status(self) -> UkStatus:
+        if self.funded != (self.status == "routine"):
+            raise ValueError("funded must be true exactly when status is 'routine'")
+        return self
+
+
+class Therapy(Model):
+    name: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z-]*$")]
+    drug_class: Text
+    investigational: bool = False
+    binding: TextStatement | None = None
+    binding_type: Literal["type I", "type II"] | None = None
+    cns: TextStatement | None = None
+    results: list[Result] = []
+    approvals: list[Approval] = []
+    uk: UkStatus
+
+    @model_validator(mode="after")
+    def _binding_sourced(self) -> Therapy:
+        if (self.binding_type is None) != (self.binding is None):
+            raise ValueError("binding_type and binding (its sourced statement) go together")
+        return self
+
+
+# --- mutations.yaml -------------------------------------------------------------------------------
+class Misspelling(TextStatement):
+    """A spelling found in a source that is wrong (e.g. the seed's G2023R) and why."""
+
+    spelling: Text
+
+
+class Mutation(Model):
+    name: Annotated[str, StringConstraints(pattern=r"^[A-Z]\d{3,5}[A-Z]$")]
+    hgvs_p: Annotated[str, StringConstraints(pattern=r"^p\.[A-Z][a-z]{2}\d{3,5}[A-Z][a-z]{2}$")]
+    region: TextStatement
+    frequency: list[TextStatement] = []
+    misspellings: list[Misspelling] = []
+    notes: list[TextStatement] = []
+
+
+# --- activity.yaml --------------------------------------------------------------------------------
+ActivityLevel = Literal["active", "reduced", "resistant", "unknown"]
+Evidence = Literal["clinical", "preclinical", "predicted", "none"]
+
+
+class Activity(Model):
+    """How one therapy fares against one mutation. `unknown` is an answer, not a gap to fill."""
+
+    mutation: Text
+    therapy: Text
+    activity: ActivityLevel
+    evidence: Evidence
+    reason: Text
+    sources: list[Identifier] = []
+    checked: Date
+
+    @model_validator(mode="after")
+    def _evidence_matches(self) -> Activity:
+        if self.activity == "unknown":
+            if self.evidence != "none":
+                raise ValueError("an 'unknown' activity has evidence 'none'")
+        else:
+            if self.evidence == "none":
+                raise ValueError(f"activity '{self.activity}' needs its evidence kind")
+            if not self.sources:
+                raise ValueError(f"activity '{self.activity}' needs at least one source")
+        return self
+
+
+# --- scenario.yaml --------------------------------------------------------------------------------
+class Choice(Model):
+    """A branch point: the learner picks one of `options` (therapy or mutation names)."""
+
+    prompt: Text
+    kind: Literal["therapy", "mutation"]
+    options: Annotated[list[Text], Field(min_length=2)]
+
+
+class Step(Model):
+    id: Identifier
+    title: Text
+    text: Text
+    choice: Choice | None = None
+    teaches: list[Text] = []
+    sources: SourceIds
+    checked: Date
+
+
+class Scenario(Model):
+    steps: Annotated[list[Step], Field(min_length=2)]
+
+
+# --- questions.yaml -------------------------------------------------------------------------------
+class Computed(Model):
+    """An answer derived from the data. `therapies-with-activity`: therapies whose activity against
+    `mutation` is one of `activity` with evidence in `evidence`. `uk-funded`: therapies funded in the UK."""
+
+    rule: Literal["therapies-with-activity", "uk-funded"]
+    mutation: Text | None = None
+    activity: list[ActivityLevel] = []
+    evidence: list[Evidence] = []
+
+    @model_validator(mode="after")
+    def _rule_fields(self) -> Computed:
+        needs_mutation = self.rule == "therapies-with-activity"
+        if needs_mutation and not (self.mutation and self.activity and self.evidence):
+            raise ValueError("rule 'therapies-with-activity' needs mutation, activity and evidence")
+        if not needs_mutation and (self.mutation or self.activity or self.evidence):
+            raise ValueError(f"rule '{self.rule}' takes no mutation, activity or evidence")
+        return self
+
+
+class Question(Model):
+    id: Identifier
+    lesson: Annotated[int, Field(ge=0, le=99)]
+    kind: Literal["single", "multiple"]
+    prompt: Text
+    options: list[Text] = []
+    answer: list[Text] = []
+    computed: Computed | None = None
+    explanation: Text
+    sources: SourceIds
+    checked: Date
+
+    @model_validator(mode="after")
+    def _answer_or_computed(self) -> Question:
+        if self.computed is None:
+            if len(self.options) < 2:
+                raise ValueError("a question needs at least two options")
+            missing = [a for a in self.answer if a not in self.options]
+            if not self.answer or missing:
+                raise ValueError(f"answer must name one or more of the options (not found: {missing})")
+            if self.kind == "single" and len(self.answer) != 1:
+                raise ValueError("a single-choice question has exactly one answer")
+        elif self.options or self.answer:
+            raise ValueError("a computed question takes its options and answer from the data")
+        return self
