@@ -1,0 +1,157 @@
+"""`ros1-course`: check the content, look things up, serve the presenter app."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from .errors import ContentError, UnknownEntryError
+from .guidance import Guidance, load_guidance
+
+KINDS = ("mutation", "partner", "therapy")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args))
+    except ContentError as error:
+        print(error, file=sys.stderr)
+        return 1
+    except UnknownEntryError as error:
+        print(f"ros1-course: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ros1-course",
+        description="ROS1-rearranged lung cancer course: an education resource, not a tool for treatment decisions.",
+    )
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    check = commands.add_parser("check", help="validate the content and list statements past their review date")
+    check.add_argument("--content", type=Path, help="content directory (default: the course's own)")
+    check.add_argument("--today", type=dt.date.fromisoformat, help=argparse.SUPPRESS)
+    check.set_defaults(run=run_check)
+
+    lookup = commands.add_parser("lookup", help="look up a mutation, fusion partner or therapy")
+    lookup.add_argument("kind", choices=KINDS)
+    lookup.add_argument("name")
+    lookup.add_argument("--json", action="store_true", help="print JSON with the data and its sources")
+    lookup.add_argument("--content", type=Path, help="content directory (default: the course's own)")
+    lookup.set_defaults(run=run_lookup)
+
+    from .app import add_app_command
+
+    add_app_command(commands)
+    return parser
+
+
+def run_check(args: argparse.Namespace) -> int:
+    """Validate; print a summary and the statements past review. Exit 0 when valid."""
+    guidance = load_guidance(args.content)
+    knowledge = guidance.knowledge
+    today = args.today or dt.date.today()
+    print(
+        f"Content valid ({knowledge.directory}): {len(knowledge.sources)} sources, {len(knowledge.facts)} facts, "
+        f"{len(knowledge.partners)} partners, {len(knowledge.therapies)} therapies, "
+        f"{len(knowledge.mutations)} mutations, {len(knowledge.activity)} activity rows, "
+        f"{len(knowledge.steps)} case steps, {len(knowledge.questions)} questions."
+    )
+    page = guidance.page
+    if page.next_review_due < today:
+        print(f"Note: the seed page ({page.title}) was due for review on {page.next_review_due}; "
+              f"the course records {len(page.errata)} updates and errata in page.yaml.")
+    overdue = guidance.overdue(today)
+    if overdue:
+        print(f"Warning: {len(overdue)} statement(s) past their review date:")
+        for item in overdue:
+            print(f"  {item}")
+    else:
+        print(f"All statements checked within the last {page.review_every_months} months.")
+    return 0
+
+
+def run_lookup(args: argparse.Namespace) -> int:
+    """Print what the course knows of one entry, readable or as JSON."""
+    guidance = load_guidance(args.content)
+    answer = describe(guidance, args.kind, args.name)
+    if args.json:
+        print(json.dumps(answer, indent=2, ensure_ascii=False, default=str))
+    else:
+        print(_readable(answer))
+    return 0
+
+
+def describe(guidance: Guidance, kind: str, name: str) -> dict[str, Any]:
+    """One entry as plain data: the record, how the name matched, related activity, and every source cited."""
+    found = guidance.find(kind, name)
+    record = found.entry.model_dump(mode="json")
+    answer: dict[str, Any] = {"kind": kind, "query": name, "match_note": found.note, kind: record}
+    if kind in ("mutation", "therapy"):
+        rows = (guidance.activity_rows(found.entry.name) if kind == "mutation"
+                else [r for r in guidance.activity_rows() if r.therapy == found.entry.name])
+        answer["activity"] = [
+            {"mutation": r.mutation, "therapy": r.therapy, "activity": r.activity, "evidence": r.evidence,
+             "reason": r.reason, "sources": list(r.sources)}
+            for r in rows
+        ]
+    cited = list(_source_ids(answer)) + list(found.note_sources)
+    answer["sources"] = [source.model_dump(mode="json") for source in guidance.sources_of(cited)]
+    return answer
+
+
+def _source_ids(value: Any) -> list[str]:
+    if isinstance(value, dict):
+        ids = list(value.get("sources", [])) if isinstance(value.get("sources"), list) else []
+        for key, item in value.items():
+            if key != "sources":
+                ids += _source_ids(item)
+        return [i for i in ids if isinstance(i, str)]
+    if isinstance(value, list):
+        return [i for item in value for i in _source_ids(item)]
+    return []
+
+
+def _readable(answer: dict[str, Any]) -> str:
+    kind = answer["kind"]
+    record = answer[kind]
+    title = record.get("name") or record.get("symbol")
+    lines = [f"{kind.capitalize()}: {title}"]
+    if answer["match_note"]:
+        lines.append(f"Note: {answer['match_note']}")
+    for key, value in record.items():
+        if key in ("name", "symbol") or value in (None, [], ""):
+            continue
+        lines.append(f"{key.replace('_', ' ').capitalize()}: {_flatten(value)}")
+    for row in answer.get("activity", []):
+        other = row["therapy"] if kind == "mutation" else row["mutation"]
+        lines.append(f"  {other:<14} {row['activity']:<10} ({row['evidence']}) {row['reason']}")
+    lines.append("Sources:")
+    lines += [f"  [{s['id']}] {s['citation']}" for s in answer["sources"]]
+    lines.append("Education only: not a tool for treatment decisions.")
+    return "\n".join(lines)
+
+
+def _flatten(value: Any) -> str:
+    if isinstance(value, dict):
+        if "text" in value:
+            return f"{value['text']} [{', '.join(value.get('sources', []))}]"
+        return "; ".join(f"{k}: {_flatten(v)}" for k, v in value.items() if v not in (None, [], ""))
+    if isinstance(value, list):
+        return " | ".join(_flatten(item) for item in value)
+    return str(value)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,302 @@
+"""The guidance object: answers questions about ROS1-rearranged NSCLC in the domain's words.
+
+Built once from validated content (`load_guidance`). Lookups are case-insensitive, resolve aliases and
+known misspellings, and raise `UnknownEntryError` with close matches for names they do not know.
+Imports no widget library; pandas is imported only by the methods that return a DataFrame.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Generic, TypeVar
+
+from . import schema
+from .errors import UnknownEntryError
+from .loader import DEFAULT_CONTENT_DIR, Knowledge, load_knowledge
+from .naming import closest, normalise_mutation, normalise_name
+from .review import Overdue, overdue_statements
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+Entry = TypeVar("Entry", schema.Partner, schema.Therapy, schema.Mutation)
+
+# The order in which therapies are listed after progression: best evidence of activity first.
+ACTIVITY_ORDER = {"active": 0, "reduced": 1, "unknown": 2, "resistant": 3}
+EVIDENCE_ORDER = {"clinical": 0, "preclinical": 1, "predicted": 2, "none": 3}
+NONE_OF_THESE = "None of these"
+
+
+@dataclass(frozen=True)
+class Found(Generic[Entry]):
+    """A lookup's answer: the entry, what was asked, and why the two differ (alias or misspelling)."""
+
+    entry: Entry
+    query: str
+    note: str | None = None
+    note_sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ActivityRow:
+    """One therapy against one mutation. `recorded` is False when the content holds no row (unknown)."""
+
+    mutation: str
+    therapy: str
+    activity: str
+    evidence: str
+    reason: str
+    sources: tuple[str, ...]
+    checked: dt.date | None
+    uk_status: str
+    recorded: bool
+
+
+@dataclass(frozen=True)
+class OptionRow:
+    """A therapy as an option in one line of treatment, with its UK funding status and the reason."""
+
+    therapy: str
+    status: str
+    funded: bool
+    reason: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class NextSteps:
+    """What the content says after progression on `after` with `mutations` found."""
+
+    after: str
+    mutations: tuple[str, ...]
+    rows: tuple[ActivityRow, ...]
+    trials: schema.Fact | None
+
+    def table(self) -> pd.DataFrame:
+        """The rows as a DataFrame (one row per mutation and therapy)."""
+        return _frame(self.rows)
+
+
+@dataclass(frozen=True)
+class QuizQuestion:
+    """A self-check question with its options and answer resolved (computed ones from the data)."""
+
+    id: str
+    lesson: int
+    kind: str
+    prompt: str
+    options: tuple[str, ...]
+    answer: frozenset[str]
+    explanation: str
+    sources: tuple[str, ...]
+    computed: bool
+
+
+class Guidance:
+    """Questions about the course's knowledge, answered from validated content."""
+
+    def __init__(self, knowledge: Knowledge) -> None:
+        self.knowledge = knowledge
+        self._sources = {source.id: source for source in knowledge.sources}
+        self._facts = {fact.id: fact for fact in knowledge.facts}
+        self._partners: dict[str, Found[schema.Partner]] = {}
+        for partner in knowledge.partners:
+            self._partners[normalise_name(partner.symbol)] = Found(partner, partner.symbol)
+            for alias in partner.aliases:
+                note = f"{alias} is another name for {partner.symbol}."
+                self._partners[normalise_name(alias)] = Found(partner, alias, note)
+        self._therapies = {normalise_name(t.name): Found(t, t.name) for t in knowledge.therapies}
+        self._mutations: dict[str, Found[schema.Mutation]] = {}
+        for mutation in knowledge.mutations:
+            self._mutations[mutation.name] = Found(mutation, mutation.name)
+            for wrong in mutation.misspellings:
+                self._mutations[normalise_mutation(wrong.spelling)] = Found(
+                    mutation, wrong.spelling, wrong.text, tuple(wrong.sources)
+                )
+        self._activity = {(row.mutation, row.therapy): row for row in knowledge.activity}
+
+    # --- the page and its sources ---------------------------------------------------------------
+    @property
+    def page(self) -> schema.Page:
+        return self.knowledge.page
+
+    @property
+    def sources(self) -> list[schema.Source]:
+        return list(self.knowledge.sources)
+
+    def source(self, source_id: str) -> schema.Source:
+        """The source with this id."""
+        if source_id not in self._sources:
+            raise UnknownEntryError("source", source_id, closest(source_id, list(self._sources)),
+                                    sorted(self._sources))
+        return self._sources[source_id]
+
+    def sources_of(self, source_ids: Iterable[str]) -> list[schema.Source]:
+        """The sources named, once each, in the order first named."""
+        return [self.source(source_id) for source_id in dict.fromkeys(source_ids)]
+
+    def overdue(self, today: dt.date | None = None) -> list[Overdue]:
+        """Statements whose last check is older than the page's review interval."""
+        return overdue_statements(self.knowledge, today or dt.date.today())
+
+    # --- entities -------------------------------------------------------------------------------
+    @property
+    def partners(self) -> list[schema.Partner]:
+        return list(self.knowledge.partners)
+
+    @property
+    def therapies(self) -> list[schema.Therapy]:
+        return list(self.knowledge.therapies)
+
+    @property
+    def mutations(self) -> list[schema.Mutation]:
+        return list(self.knowledge.mutations)
+
+    @property
+    def ros1(self) -> schema.Ros1Gene:
+        return self.knowledge.ros1
+
+    @property
+    def steps(self) -> list[schema.Step]:
+        return list(self.knowledge.steps)
+
+    def find(self, kind: str, query: str) -> Found:
+        """Look up a 'partner', 'therapy' or 'mutation'; the answer says how the query matched."""
+        lookups: dict[str, tuple[dict[str, Found], Callable[[str], str], list[str]]] = {
+            "partner": (self._partners, normalise_name, [p.symbol for p in self.knowledge.partners]),
+            "therapy": (self._therapies, normalise_name, [t.name for t in self.knowledge.therapies]),
+            "mutation": (self._mutations, normalise_mutation, [m.name for m in self.knowledge.mutations]),
+        }
+        if kind not in lookups:
+            raise UnknownEntryError("kind of entry", kind, closest(kind, list(lookups)), list(lookups))
+        index, normalise, known = lookups[kind]
+        found = index.get(normalise(query))
+        if found is None:
+            names = [*known, *(f.query for f in index.values() if f.note)]
+            raise UnknownEntryError(kind, query, closest(query, names), known)
+        return Found(found.entry, query, found.note, found.note_sources)
+
+    def partner(self, name: str) -> schema.Partner:
+        """A fusion partner by symbol or alias: `partner("fig")` is GOPC."""
+        return self.find("partner", name).entry
+
+    def therapy(self, name: str) -> schema.Therapy:
+        """A therapy by name, any case."""
+        return self.find("therapy", name).entry
+
+    def mutation(self, name: str) -> schema.Mutation:
+        """A resistance mutation by any accepted spelling: 'p.Gly2032Arg' and the seed's 'G2023R' are G2032R."""
+        return self.find("mutation", name).entry
+
+    def facts(self, topic: str | None = None) -> list[schema.Fact]:
+        """The clinical facts, all or one topic's."""
+        return [fact for fact in self.knowledge.facts if topic is None or fact.topic == topic]
+
+    def fact(self, fact_id: str) -> schema.Fact:
+        if fact_id not in self._facts:
+            raise UnknownEntryError("fact", fact_id, closest(fact_id, list(self._facts)), sorted(self._facts))
+        return self._facts[fact_id]
+
+    # --- activity and options -------------------------------------------------------------------
+    def activity_rows(self, *mutations: str) -> list[ActivityRow]:
+        """Every therapy against each named mutation (all mutations if none named)."""
+        names = [self.mutation(m).name for m in mutations] if mutations else [m.name for m in self.mutations]
+        return [self._row(name, therapy) for name in dict.fromkeys(names) for therapy in self.knowledge.therapies]
+
+    def activity(self, *mutations: str) -> pd.DataFrame:
+        """Activity of each therapy against one or several mutations, as a DataFrame: mutation, therapy,
+        activity, evidence, reason, sources, checked, uk_status."""
+        return _frame(self.activity_rows(*mutations))
+
+    def activity_of(self, mutation: str, therapy: str) -> ActivityRow:
+        """One therapy against one mutation."""
+        return self._row(self.mutation(mutation).name, self.therapy(therapy))
+
+    def option_rows(self, line: str = "first", setting: str = "UK") -> list[OptionRow]:
+        """Licensed ROS1 therapies as options in a line of treatment, funded ones first."""
+        if setting.strip().upper() != "UK":
+            raise UnknownEntryError("setting", setting, [], ["UK"])
+        if line not in ("first", "later"):
+            raise UnknownEntryError("line of treatment", line, closest(line, ["first", "later"]), ["first", "later"])
+        rows = [
+            OptionRow(t.name, t.uk.status, t.uk.funded and line in t.uk.lines, t.uk.text, tuple(t.uk.sources))
+            for t in self.knowledge.therapies
+            if not t.investigational
+        ]
+        return sorted(rows, key=lambda row: not row.funded)
+
+    def options(self, line: str = "first", setting: str = "UK") -> pd.DataFrame:
+        """`option_rows` as a DataFrame: therapy, status, funded, reason, sources."""
+        return _frame(self.option_rows(line, setting))
+
+    def next_steps(self, after: str, mutation: str | Iterable[str] | None = None) -> NextSteps:
+        """After progression on `after` with `mutation` (one, several or none found): every other therapy's
+        activity against each mutation, best evidence first, and the note on clinical trials."""
+        progressed_on = self.therapy(after).name
+        asked = [mutation] if isinstance(mutation, str) else list(mutation or [])
+        names = tuple(dict.fromkeys(self.mutation(m).name for m in asked))
+        rows = [row for row in self.activity_rows(*names) if row.therapy != progressed_on] if names else []
+        rows.sort(key=lambda row: (ACTIVITY_ORDER[row.activity], EVIDENCE_ORDER[row.evidence]))
+        trials = self._facts.get("clinical-trials")
+        return NextSteps(progressed_on, names, tuple(rows), trials)
+
+    # --- self-check -----------------------------------------------------------------------------
+    def questions(self, lesson: int | None = None) -> list[QuizQuestion]:
+        """Self-check questions, all or one lesson's, with computed answers worked out from the data."""
+        return [self._resolve(q) for q in self.knowledge.questions if lesson is None or q.lesson == lesson]
+
+    def _resolve(self, question: schema.Question) -> QuizQuestion:
+        options, answer = tuple(question.options), frozenset(question.answer)
+        rule = question.computed
+        if rule is not None:
+            options = (*(t.name for t in self.knowledge.therapies), NONE_OF_THESE)
+            if rule.rule == "uk-funded":
+                chosen = {t.name for t in self.knowledge.therapies if t.uk.funded}
+            else:
+                chosen = {
+                    row.therapy
+                    for row in self.activity_rows(rule.mutation or "")
+                    if row.activity in rule.activity and row.evidence in rule.evidence
+                }
+            answer = frozenset(chosen or {NONE_OF_THESE})
+        return QuizQuestion(
+            question.id, question.lesson, question.kind, question.prompt, options, answer,
+            question.explanation, tuple(question.sources), rule is not None,
+        )
+
+    def _row(self, mutation: str, therapy: schema.Therapy) -> ActivityRow:
+        recorded = self._activity.get((mutation, therapy.name))
+        if recorded is None:
+            return ActivityRow(mutation, therapy.name, "unknown", "none",
+                               f"No data on {therapy.name} against {mutation} in the course's sources.",
+                               (), None, therapy.uk.status, recorded=False)
+        return ActivityRow(mutation, therapy.name, recorded.activity, recorded.evidence, recorded.reason,
+                           tuple(recorded.sources), recorded.checked, therapy.uk.status, recorded=True)
+
+
+def _frame(rows: Iterable[object]) -> pd.DataFrame:
+    import dataclasses
+
+    import pandas as pd
+
+    return pd.DataFrame([dataclasses.asdict(row) for row in rows])  # type: ignore[call-overload]
+
+
+@lru_cache(maxsize=1)
+def _course_guidance() -> Guidance:
+    return Guidance(load_knowledge(DEFAULT_CONTENT_DIR))
+
+
+def load_guidance(content_dir: Path | str | None = None) -> Guidance:
+    """Load and validate content and return the guidance object. The course's own content is loaded once
+    per process and shared; another directory is read afresh on every call.
+
+    Raises ContentError naming file and field for invalid content.
+    """
+    if content_dir is None:
+        return _course_guidance()
+    return Guidance(load_knowledge(content_dir))
