@@ -30,7 +30,7 @@ check: $(STAMP)  ## validate content/ and list statements past their review date
 	$(BIN)/ros1-course check
 
 bench: $(STAMP)  ## print load, lookup, widget and app timings
-	$(BIN)/python benchmarks/run.py
+	cd benchmarks && ../$(BIN)/python run.py
 
 notebooks: $(STAMP)  ## re-execute every lesson in place after a content change
 	$(BIN)/python -m content.notebooks

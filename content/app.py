@@ -1,39 +1,80 @@
-"""`ros1-course app`: serve the presenter app (notebooks/app.ipynb) with Voila."""
+"""`ros1-course app`: serve the presenter app (notebooks/app.ipynb) with Voila.
+
+Voila reads its settings from `voila.json` in the directory it starts in (then the Jupyter config path), so
+the server runs from the project root; the same file configures the Voila server extension of a Jupyter
+server started there (Binder, `jupyter lab`). The app's template (`share/jupyter/voila/templates/ros1`, the
+lab template with no request to a CDN) is found on JUPYTER_PATH, which the command sets.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 APP_NOTEBOOK = PROJECT_ROOT / "notebooks" / "app.ipynb"
+VOILA_SETTINGS = PROJECT_ROOT / "voila.json"
+TEMPLATES_ROOT = PROJECT_ROOT / "share" / "jupyter"
+
+
+def voila_defaults(settings_file: Path = VOILA_SETTINGS) -> tuple[str, int]:
+    """The address and port voila.json names (127.0.0.1:8866 when it names none)."""
+    voila = json.loads(settings_file.read_text(encoding="utf-8")).get("Voila", {})
+    return str(voila.get("ip", "127.0.0.1")), int(voila.get("port", 8866))
 
 
 def add_app_command(commands: argparse._SubParsersAction) -> None:
     """Register `app` on the command line."""
+    host, port = voila_defaults()
     app = commands.add_parser("app", help="serve the presenter app with Voila")
-    app.add_argument("--port", type=int, default=8866)
-    app.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
+    app.add_argument("--port", type=int, default=port, help=f"port to serve on (default {port})")
+    app.add_argument("--host", default=host, help=f"address to bind (default {host}: this machine only)")
     app.add_argument("--no-browser", action="store_true", help="do not open a browser")
     app.set_defaults(run=run_app)
 
 
+def app_url(host: str, port: int) -> str:
+    """The address a browser opens (IPv6 literals in brackets)."""
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}/"
+
+
 def voila_command(port: int, host: str, open_browser: bool) -> list[str]:
-    """The Voila command line that serves the app with the project's settings (voila.json)."""
+    """The Voila command line that serves the app; every other setting comes from voila.json."""
     command = [sys.executable, "-m", "voila", str(APP_NOTEBOOK), f"--port={port}", f"--Voila.ip={host}"]
     if not open_browser:
         command.append("--no-browser")
     return command
 
 
+def voila_environment(base: dict[str, str]) -> dict[str, str]:
+    """`base` with the course's template directory first on JUPYTER_PATH."""
+    paths = [str(TEMPLATES_ROOT), *filter(None, base.get("JUPYTER_PATH", "").split(os.pathsep))]
+    return {**base, "JUPYTER_PATH": os.pathsep.join(paths), "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+
+
+def port_in_use(host: str, port: int) -> bool:
+    """True when something already listens on host:port."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.settimeout(0.5)
+        return probe.connect_ex((host, port)) == 0
+
+
 def run_app(args: argparse.Namespace) -> int:
-    """Start Voila in the foreground and print the address."""
+    """Start Voila in the foreground from the project root and print the address."""
     if not APP_NOTEBOOK.is_file():
         print(f"ros1-course: the presenter app {APP_NOTEBOOK} is not there yet.", file=sys.stderr)
         return 2
-    print(f"Serving the ROS1 course app on http://{args.host}:{args.port}/ (Ctrl+C to stop)", flush=True)
-    env = {**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
-    return subprocess.call(voila_command(args.port, args.host, not args.no_browser), cwd=PROJECT_ROOT, env=env)
+    if port_in_use(args.host, args.port):
+        print(f"ros1-course: port {args.port} on {args.host} is in use; choose another with --port.",
+              file=sys.stderr)
+        return 2
+    print(f"Serving the ROS1 course app on {app_url(args.host, args.port)} (Ctrl+C to stop)", flush=True)
+    command = voila_command(args.port, args.host, not args.no_browser)
+    return subprocess.call(command, cwd=PROJECT_ROOT, env=voila_environment(dict(os.environ)))

@@ -18,7 +18,7 @@ from . import schema
 from .errors import UnknownEntryError
 from .loader import DEFAULT_CONTENT_DIR, Knowledge, load_knowledge
 from .naming import closest, normalise_mutation, normalise_name
-from .review import Overdue, overdue_statements
+from .review import Overdue, add_months, overdue_statements
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -142,6 +142,10 @@ class Guidance:
     def overdue(self, today: dt.date | None = None) -> list[Overdue]:
         """Statements whose last check is older than the page's review interval."""
         return overdue_statements(self.knowledge, today or dt.date.today())
+
+    def past_review(self, checked: dt.date, today: dt.date | None = None) -> bool:
+        """Whether a statement last checked on `checked` is past its review date (the page's interval)."""
+        return add_months(checked, self.page.review_every_months) < (today or dt.date.today())
 
     # --- entities -------------------------------------------------------------------------------
     @property

@@ -11,7 +11,7 @@ from pydantic import TypeAdapter, ValidationError
 from . import schema
 from .crossrefs import check_references
 from .errors import ContentError, Problem
-from .yamlfile import YamlDocument, dotted, read_yaml
+from .yamlfile import YamlDocument, read_yaml
 
 DEFAULT_CONTENT_DIR = Path(__file__).parent / "data"
 
@@ -110,23 +110,24 @@ def _schema_problems(document: YamlDocument, error: ValidationError) -> list[Pro
 
 
 def field_name(document: YamlDocument, location: tuple[str | int, ...]) -> str:
-    """A readable field path, naming the entry: `[2] EZR.frequency.percent`."""
-    text = dotted(location)
-    entry = _entry_label(document.data, location)
-    if entry:
-        index_part = f"[{location[0]}]" if isinstance(location[0], int) else ""
-        rest = dotted(location[1:]) if index_part else text
-        return f"{index_part} {entry}" + (f".{rest}" if rest else "")
+    """A readable field path that names list entries: `partners[1] EZR.frequency.percent`."""
+    text, node = "", document.data
+    for part in location:
+        if isinstance(part, int):
+            text += f"[{part}]"
+            node = node[part] if isinstance(node, list) and part < len(node) else None
+            label = _entry_label(node)
+            text += f" {label}" if label else ""
+        else:
+            text += f".{part}" if text else str(part)
+            node = node.get(part) if isinstance(node, dict) else None
     return text
 
 
-def _entry_label(data: Any, location: tuple[str | int, ...]) -> str | None:
-    """The id, name or symbol of the top-level list entry a location points into."""
-    if not location or not isinstance(location[0], int) or not isinstance(data, list):
+def _entry_label(entry: Any) -> str | None:
+    """The id, name or symbol of a list entry, or `mutation/therapy` for an activity row."""
+    if not isinstance(entry, dict):
         return None
-    if location[0] >= len(data) or not isinstance(data[location[0]], dict):
-        return None
-    entry = data[location[0]]
     for key in ("id", "name", "symbol"):
         if isinstance(entry.get(key), str):
             return entry[key]

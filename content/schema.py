@@ -12,7 +12,6 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 
 
-
 def _parse_date(value: object) -> dt.date:
     """Accept a YAML date or an ISO 'YYYY-MM-DD' string; refuse date-times, numbers and the rest."""
     if isinstance(value, dt.datetime):

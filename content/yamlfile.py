@@ -71,7 +71,10 @@ def _build(node: yaml.Node, location: Location, document: YamlDocument, problems
         return mapping
     if isinstance(node, yaml.SequenceNode):
         return [_build(item, (*location, index), document, problems) for index, item in enumerate(node.value)]
-    return _constructor.construct_object(node, deep=True)
+    try:
+        return _constructor.construct_object(node, deep=True)
+    except (ValueError, yaml.YAMLError):  # e.g. a date with month 13: kept as text for the schema to judge
+        return node.value
 
 
 def dotted(location: Location) -> str:

@@ -1,0 +1,117 @@
+"""Activity, options, next steps and self-check answers, derived from the content."""
+
+from __future__ import annotations
+
+import pytest
+
+from content import Guidance, UnknownEntryError, load_guidance
+from content.guidance import NONE_OF_THESE
+
+
+def test_activity_frame_has_one_row_per_therapy_and_the_documented_columns(guidance: Guidance) -> None:
+    frame = guidance.activity("G2032R")
+    assert list(frame.columns) == [
+        "mutation", "therapy", "activity", "evidence", "reason", "sources", "checked", "uk_status", "recorded"
+    ]
+    assert sorted(frame["therapy"]) == sorted(t.name for t in guidance.therapies)
+    assert set(frame["mutation"]) == {"G2032R"}
+
+
+def test_g2032r_activity_matches_the_clinical_facts(guidance: Guidance) -> None:
+    rows = {row.therapy: row for row in guidance.activity_rows("G2032R")}
+    assert (rows["crizotinib"].activity, rows["crizotinib"].evidence) == ("resistant", "clinical")
+    for therapy in ("repotrectinib", "taletrectinib"):
+        assert (rows[therapy].activity, rows[therapy].evidence) == ("active", "clinical")
+    assert (rows["cabozantinib"].activity, rows["cabozantinib"].evidence) == ("active", "preclinical")
+    assert all(row.sources for row in rows.values() if row.activity != "unknown")
+
+
+def test_activity_by_misspelling_and_several_mutations(guidance: Guidance) -> None:
+    frame = guidance.activity("G2023R", "l2086f", "G2032R")
+    assert list(dict.fromkeys(frame["mutation"])) == ["G2032R", "L2086F"]
+    assert len(frame) == 2 * len(guidance.therapies)
+
+
+def test_missing_pairs_are_unknown_never_guessed(guidance: Guidance) -> None:
+    row = guidance.activity_of("L2026M", "taletrectinib")
+    assert (row.activity, row.evidence, row.recorded, row.sources) == ("unknown", "none", False, ())
+    assert "No data" in row.reason
+
+
+def test_unknown_mutation_in_activity_raises(guidance: Guidance) -> None:
+    with pytest.raises(UnknownEntryError):
+        guidance.activity("G2032R", "X9999Z")
+
+
+def test_first_line_options_in_the_uk_fund_crizotinib_and_entrectinib(guidance: Guidance) -> None:
+    frame = guidance.options(line="first", setting="UK")
+    funded = set(frame.loc[frame["funded"], "therapy"])
+    assert funded == {"crizotinib", "entrectinib"}
+    assert list(frame["funded"]) == sorted(frame["funded"], reverse=True), "funded options come first"
+    assert "cabozantinib" not in set(frame["therapy"]), "investigational drugs are not options"
+    assert all(frame["reason"].str.len() > 0) and all(len(s) > 0 for s in frame["sources"])
+
+
+def test_later_line_options_are_not_funded(guidance: Guidance) -> None:
+    assert not any(row.funded for row in guidance.option_rows(line="later"))
+
+
+@pytest.mark.parametrize(("line", "setting"), [("first", "US"), ("third", "UK")])
+def test_options_refuse_unknown_line_or_setting(guidance: Guidance, line: str, setting: str) -> None:
+    with pytest.raises(UnknownEntryError):
+        guidance.options(line=line, setting=setting)
+
+
+def test_next_steps_after_crizotinib_with_g2032r(guidance: Guidance) -> None:
+    steps = guidance.next_steps(after="Crizotinib", mutation="G2023R")
+    assert steps.after == "crizotinib" and steps.mutations == ("G2032R",)
+    therapies = [row.therapy for row in steps.rows]
+    assert "crizotinib" not in therapies
+    assert therapies[:2] == ["repotrectinib", "taletrectinib"], "clinical activity is listed first"
+    assert steps.rows[-1].activity == "resistant"
+    assert steps.trials is not None and "clinical trials" in steps.trials.text
+    assert len(steps.table()) == len(steps.rows)
+
+
+def test_next_steps_without_a_mutation_lists_no_activity(guidance: Guidance) -> None:
+    steps = guidance.next_steps(after="entrectinib")
+    assert steps.rows == () and steps.trials is not None
+
+
+def test_questions_per_lesson_and_all(guidance: Guidance) -> None:
+    all_questions = guidance.questions()
+    assert {q.lesson for q in all_questions} >= {1, 2, 3, 4, 5, 6, 7}
+    assert all(q.lesson == 5 for q in guidance.questions(lesson=5))
+    assert guidance.questions(lesson=99) == []
+    for question in all_questions:
+        assert question.answer <= set(question.options), question.id
+
+
+def test_computed_question_answers_come_from_activity(guidance: Guidance) -> None:
+    question = next(q for q in guidance.questions() if q.id == "g2032r-clinical")
+    expected = {
+        row.therapy for row in guidance.activity_rows("G2032R")
+        if row.activity == "active" and row.evidence == "clinical"
+    }
+    assert question.computed and question.answer == expected and expected
+
+
+def test_computed_question_follows_a_content_change(edit_content) -> None:
+    changed = edit_content(
+        "activity.yaml",
+        "  therapy: taletrectinib\n  activity: active\n  evidence: clinical\n  reason: In TRUST",
+        "  therapy: taletrectinib\n  activity: reduced\n  evidence: clinical\n  reason: In TRUST",
+    )
+    guidance = load_guidance(changed)
+    question = next(q for q in guidance.questions() if q.id == "g2032r-clinical")
+    assert "taletrectinib" not in question.answer and "repotrectinib" in question.answer
+
+
+def test_computed_question_with_no_qualifying_therapy_answers_none_of_these(edit_content) -> None:
+    changed = edit_content(
+        "activity.yaml",
+        "  therapy: cabozantinib\n  activity: active\n  evidence: preclinical\n  reason: The type II",
+        "  therapy: cabozantinib\n  activity: reduced\n  evidence: preclinical\n  reason: The type II",
+    )
+    question = next(q for q in load_guidance(changed).questions() if q.id == "l2086f-active")
+    assert question.answer == {NONE_OF_THESE}

@@ -1,0 +1,79 @@
+"""The `ros1-course` command, run as a user would: the installed console script in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SCRIPT = shutil.which("ros1-course", path=str(Path(sys.executable).parent))
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    assert SCRIPT, "the ros1-course console script is installed with the project"
+    return subprocess.run([SCRIPT, *args], capture_output=True, text=True, timeout=60)
+
+
+def test_check_passes_on_the_course_content() -> None:
+    result = run("check")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Content valid")
+    assert "seed page" in result.stdout and "2023-05-04" in result.stdout
+
+
+def test_check_lists_statements_past_review_as_warnings() -> None:
+    result = run("check", "--today", "2030-01-01")
+    assert result.returncode == 0
+    assert "past their review date" in result.stdout
+    assert "activity.yaml:" in result.stdout and "checked 2026-11-26" in result.stdout
+
+
+def test_check_refuses_a_broken_copy_naming_the_file(content_copy: Path) -> None:
+    (content_copy / "mutations.yaml").write_text("- name: [unclosed\n", encoding="utf-8")
+    result = run("check", "--content", str(content_copy))
+    assert result.returncode == 1
+    assert "mutations.yaml" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_lookup_erratum_as_json() -> None:
+    result = run("lookup", "mutation", "G2023R", "--json")
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert answer["mutation"]["name"] == "G2032R"
+    assert "typo" in answer["match_note"]
+    cited = {source["id"] for source in answer["sources"]}
+    assert {"seed-genotes", "awad2013"} <= cited
+    assert all(source["pmid"] or source["doi"] or source["url"] for source in answer["sources"])
+
+
+@pytest.mark.parametrize(("kind", "name", "expected"), [
+    ("mutation", "p.Gly2032Arg", "Mutation: G2032R"),
+    ("partner", "fig", "Partner: GOPC"),
+    ("therapy", "Entrectinib", "Therapy: entrectinib"),
+])
+def test_lookup_readable(kind: str, name: str, expected: str) -> None:
+    result = run("lookup", kind, name)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(expected)
+    assert "Sources:" in result.stdout and "not a tool for treatment decisions" in result.stdout
+
+
+def test_lookup_unknown_exits_non_zero_with_one_line() -> None:
+    result = run("lookup", "mutation", "X9999Z")
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.strip().splitlines() == [result.stderr.strip()]
+    assert "X9999Z" in result.stderr and "G2032R" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_every_mutation_json_carries_its_sources(guidance) -> None:
+    for mutation in guidance.mutations:
+        answer = json.loads(run("lookup", "mutation", mutation.name, "--json").stdout)
+        cited = {source["id"] for source in answer["sources"]}
+        assert set(mutation.region.sources) <= cited
+        for row in answer["activity"]:
+            assert set(row["sources"]) <= cited

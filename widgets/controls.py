@@ -1,0 +1,59 @@
+"""Small controls the widgets share."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import ipywidgets as w
+import traitlets
+
+from .markup import esc
+
+
+class CheckboxGroup(w.VBox):
+    """A labelled group of checkboxes with a `value` (tuple of the ticked options, in option order) that can
+    be set and observed like any control's. Easier to discover and use from the keyboard than a
+    multi-select list."""
+
+    value = traitlets.Tuple()
+
+    def __init__(self, options: Sequence[str], description: str, value: Sequence[str] = ()) -> None:
+        self.options = tuple(options)
+        self.description = description
+        self.label = w.HTML(f'<div class="ros1-group-label">{esc(description)}</div>')
+        self.boxes = [
+            w.Checkbox(value=False, description=option, indent=False, layout=w.Layout(width="auto"))
+            for option in self.options
+        ]
+        self._syncing = False
+        super().__init__([self.label, *self.boxes])
+        self.add_class("ros1-checkbox-group")
+        for box in self.boxes:
+            box.observe(self._box_changed, "value")
+        self.value = tuple(value)
+
+    @traitlets.validate("value")
+    def _known_options(self, proposal: dict) -> tuple[str, ...]:
+        unknown = [v for v in proposal["value"] if v not in self.options]
+        if unknown:
+            raise traitlets.TraitError(f"not among the options: {', '.join(unknown)}")
+        return tuple(o for o in self.options if o in proposal["value"])
+
+    @traitlets.observe("value")
+    def _value_changed(self, change: dict) -> None:
+        self._syncing = True
+        try:
+            for box in self.boxes:
+                box.value = box.description in change["new"]
+        finally:
+            self._syncing = False
+
+    def _box_changed(self, _change: dict) -> None:
+        if not self._syncing:
+            self.value = tuple(box.description for box in self.boxes if box.value)
+
+
+def labelled(control: w.DOMWidget) -> w.DOMWidget:
+    """Let the control's description show in full and wrap (it is its visible label and accessible name)."""
+    control.style.description_width = "initial"
+    return control

@@ -1,0 +1,83 @@
+"""Static panels for the lessons and the app: disclaimer, review status, references and a topic's facts.
+
+Each returns an ipywidgets.HTML (readable from Python through `.value`) built from the course's content.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import get_args
+
+import ipywidgets as w
+
+from content import Guidance, UnknownEntryError, load_guidance
+from content.schema import Topic
+
+from .markup import bullet_list, esc, note_box, reference_list, statement
+from .style import CSS, ROOT_CLASS
+
+
+def _panel(html: str, name: str) -> w.HTML:
+    panel = w.HTML(f"<style>{CSS}</style>{html}")
+    panel.add_class(ROOT_CLASS)
+    panel.add_class(f"ros1-{name}")
+    return panel
+
+
+def _long_date(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def disclaimer(guidance: Guidance | None = None) -> w.HTML:
+    """The course's disclaimer (education only, not for treatment decisions), in a box that stands out."""
+    g = guidance or load_guidance()
+    return _panel(note_box(f"<strong>Education only.</strong> {esc(g.page.disclaimer)}", "warning"), "disclaimer")
+
+
+def review_status(guidance: Guidance | None = None, today: dt.date | None = None) -> w.HTML:
+    """When the seed page was last reviewed and is next due (and whether that is past), and how many of the
+    course's statements are past their own review date."""
+    g = guidance or load_guidance()
+    today = today or dt.date.today()
+    page = g.page
+    due = page.next_review_due
+    state = "past due" if due < today else "not yet due"
+    overdue = len(g.overdue(today))
+    statements = (
+        f"{overdue} of the course's statements {'is' if overdue == 1 else 'are'} past its review date "
+        f"(each is checked every {page.review_every_months} months)."
+        if overdue
+        else f"Every statement in the course has been checked within the last {page.review_every_months} months."
+    )
+    html = (
+        f"<p><strong>Seed page:</strong> {esc(page.title)} ({esc(page.publisher)}). "
+        f"Last reviewed {_long_date(page.last_reviewed)}; next review due {_long_date(due)} "
+        f"<strong>({state})</strong>.</p><p>{statements}</p>"
+    )
+    return _panel(note_box(html, "warning" if due < today or overdue else "note"), "review-status")
+
+
+def references(source_ids: Iterable[str], guidance: Guidance | None = None) -> w.HTML:
+    """A numbered reference list of the named sources (full citation and link), each once."""
+    g = guidance or load_guidance()
+    return _panel(reference_list(g, source_ids), "references")
+
+
+def facts(topic: str, guidance: Guidance | None = None, today: dt.date | None = None) -> w.HTML:
+    """The course's facts on one topic, each with its sources; 'reported' ones say so.
+
+    Raises UnknownEntryError for a topic the content schema does not know.
+    """
+    topics = list(get_args(Topic))
+    if topic not in topics:
+        raise UnknownEntryError("topic", topic, [], topics)
+    g = guidance or load_guidance()
+    items = [
+        statement(g, fact.text, fact.sources, fact.checked, today)
+        + (' <em class="ros1-reported">(reported)</em>' if fact.confidence == "reported" else "")
+        for fact in g.facts(topic)
+    ]
+    html = bullet_list(items) if items else note_box(f"The course has no facts on the topic {esc(topic)}.",
+                                                     "message")
+    return _panel(html, "facts")
