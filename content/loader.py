@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,8 @@ _ADAPTERS = {name: TypeAdapter(shape) for name, shape in FILE_SHAPES.items()}
 
 @dataclass(frozen=True)
 class Knowledge:
-    """Everything in content/, validated: plain records, no behaviour."""
+    """Everything in content/, validated: plain records, no behaviour. `fingerprint` is a short hash of
+    the files, so outputs made from the content (stored lesson outputs) can be checked against it."""
 
     directory: Path
     sources: list[schema.Source]
@@ -46,6 +48,7 @@ class Knowledge:
     steps: list[schema.Step]
     questions: list[schema.Question]
     lines: dict[str, YamlDocument]
+    fingerprint: str
 
 
 def load_knowledge(directory: Path | str | None = None) -> Knowledge:
@@ -56,11 +59,13 @@ def load_knowledge(directory: Path | str | None = None) -> Knowledge:
     problems: list[Problem] = []
     documents: dict[str, YamlDocument] = {}
     parsed: dict[str, Any] = {}
+    digest = hashlib.sha256()
     for name, adapter in _ADAPTERS.items():
         path = directory / name
         if not path.is_file():
             problems.append(Problem(name, "", "is missing from the content directory"))
             continue
+        digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
         document, read_problems = read_yaml(path)
         problems.extend(read_problems)
         if document is None:
@@ -87,6 +92,7 @@ def load_knowledge(directory: Path | str | None = None) -> Knowledge:
         steps=parsed["scenario.yaml"].steps,
         questions=parsed["questions.yaml"],
         lines=documents,
+        fingerprint=digest.hexdigest()[:12],
     )
     problems = check_references(knowledge)
     if problems:

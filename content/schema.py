@@ -115,10 +115,13 @@ class Figure(Model):
 
 
 class Fact(TextStatement):
+    """A clinical statement a lesson teaches; `plain` says the same for a patient, adding nothing."""
+
     id: Identifier
     topic: Topic
     confidence: Literal["confirmed", "reported"]
     figures: list[Figure] = []
+    plain: Text | None = None
 
 
 # --- partners.yaml --------------------------------------------------------------------------------

@@ -32,7 +32,8 @@ def _long_date(day: dt.date) -> str:
 def disclaimer(guidance: Guidance | None = None) -> w.HTML:
     """The course's disclaimer (education only, not for treatment decisions), in a box that stands out."""
     g = guidance or load_guidance()
-    return _panel(note_box(f"<strong>Education only.</strong> {esc(g.page.disclaimer)}", "warning"), "disclaimer")
+    html = note_box(f"<strong>Education only.</strong> {esc(g.page.disclaimer)}", "warning")
+    return _panel(html, "disclaimer")
 
 
 def review_status(guidance: Guidance | None = None, today: dt.date | None = None) -> w.HTML:
@@ -43,12 +44,12 @@ def review_status(guidance: Guidance | None = None, today: dt.date | None = None
     page = g.page
     due = page.next_review_due
     state = "past due" if due < today else "not yet due"
-    overdue = len(g.overdue(today))
+    overdue, months = len(g.overdue(today)), page.review_every_months
     statements = (
         f"{overdue} of the course's statements {'is' if overdue == 1 else 'are'} past its review date "
-        f"(each is checked every {page.review_every_months} months)."
+        f"(each is checked every {months} months)."
         if overdue
-        else f"Every statement in the course has been checked within the last {page.review_every_months} months."
+        else f"Every statement in the course has been checked within the last {months} months."
     )
     html = (
         f"<p><strong>Seed page:</strong> {esc(page.title)} ({esc(page.publisher)}). "

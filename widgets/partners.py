@@ -33,13 +33,14 @@ class FusionPartnerExplorer(w.VBox):
         self.guidance = guidance or load_guidance()
         partners = self.guidance.partners
         start = self.guidance.partner(partner).symbol if partner else partners[0].symbol
-        self.partner = labelled(w.Dropdown(
-            options=[(partner_label(p), p.symbol) for p in partners], value=start, description="Fusion partner"))
-        self.find = labelled(w.Text(description="Find by name or alias", placeholder="type a name, press Enter",
-                                    continuous_update=False))
+        self.partner = labelled(w.Dropdown(options=[(partner_label(p), p.symbol) for p in partners],
+                                           value=start, description="Fusion partner"))
+        self.find = labelled(w.Text(description="Find by name or alias",
+                                    placeholder="type a name, press Enter", continuous_update=False))
         self.find_message = w.HTML()
-        self.view = labelled(w.ToggleButtons(options=[THIS_PARTNER, COMPARE], description="View",
-                                             tooltips=["One partner in detail", "Reported frequencies compared"]))
+        self.view = labelled(w.ToggleButtons(
+            options=[THIS_PARTNER, COMPARE], description="View",
+            tooltips=["One partner in detail", "Reported frequencies compared"]))
         self.details = w.HTML()
         self.schematic = w.HTML()
         self.comparison = w.HTML()
@@ -93,9 +94,10 @@ class FusionPartnerExplorer(w.VBox):
         else:
             frequency, frequency_ids = "Frequency not reported in the course's sources.", []
         notes = [statement(g, n.text, n.sources, n.checked) for n in p.notes]
-        known = bullet_list(notes) if notes else "<p>The course's sources hold no further notes on this partner.</p>"
+        known = bullet_list(notes) if notes else (
+            "<p>The course's sources hold no further notes on this partner.</p>")
         self.details.value = (
-            f"<h3>{esc(p.symbol)}–ROS1</h3>{aliases}"
+            f"<h3>{esc(p.symbol)}-ROS1</h3>{aliases}"
             f"<p>Reported as a ROS1 fusion partner {cite(g, p.reported.sources)}</p>"
             f"<p><strong>Reported frequency:</strong> {frequency}</p>"
             f"<h4>What is known</h4>{known}"
@@ -109,7 +111,7 @@ class FusionPartnerExplorer(w.VBox):
         g = self.guidance
         with_figure = sorted((p for p in g.partners if p.frequency), key=lambda p: -p.frequency.percent)
         groups = list(dict.fromkeys((p.frequency.cohort, tuple(p.frequency.sources)) for p in with_figure))
-        marks = {group: f" ({chr(ord('a') + i)})" if len(groups) > 1 else "" for i, group in enumerate(groups)}
+        marks = {g_: f" ({chr(ord('a') + i)})" if len(groups) > 1 else "" for i, g_ in enumerate(groups)}
         bars = tuple(
             (p.symbol, p.frequency.percent, marks[(p.frequency.cohort, tuple(p.frequency.sources))])
             for p in with_figure

@@ -34,7 +34,8 @@ class ResistanceExplorer(w.VBox):
         self.mutations = CheckboxGroup([m.name for m in g.mutations], "Resistance mutations found", start)
         self.progressed_on = labelled(w.Dropdown(
             options=[("Not stated", NOT_STATED), *((t.name, t.name) for t in g.therapies)],
-            value=g.therapy(progressed_on).name if progressed_on else NOT_STATED, description="Progressed on"))
+            value=g.therapy(progressed_on).name if progressed_on else NOT_STATED,
+            description="Progressed on"))
         self.find = labelled(w.Text(description="Add a mutation by any spelling",
                                     placeholder="e.g. p.Gly2032Arg, press Enter", continuous_update=False))
         self.find_message = w.HTML()
@@ -72,8 +73,10 @@ class ResistanceExplorer(w.VBox):
             self.find_message.value = note_box(f"Not found: {esc(error)}", "message")
             return
         self.find_message.value = note_box(f"Showing {esc(name)}.", "message")
-        self.mutations.value = (*self.mutations.value, name)
-        self._update()
+        if name in self.mutations.value:
+            self._update()
+        else:
+            self.mutations.value = (*self.mutations.value, name)
 
     def _update(self, _change: object = None) -> None:
         chosen = self.mutations.value
@@ -99,9 +102,8 @@ class ResistanceExplorer(w.VBox):
                          "activity first.</p>")
         for name in chosen:
             mutation = g.mutation(name)
-            parts.append(f"<h4>{esc(name)} ({esc(mutation.hgvs_p)})</h4><p>"
-                         f"{statement(g, mutation.region.text, mutation.region.sources, mutation.region.checked)}"
-                         "</p>")
+            region = statement(g, mutation.region.text, mutation.region.sources, mutation.region.checked)
+            parts.append(f"<h4>{esc(name)} ({esc(mutation.hgvs_p)})</h4><p>{region}</p>")
             if steps:
                 own = g.activity_of(name, after)
                 parts.append(f"<p>{esc(after)} against {esc(name)}: {activity_badge(own.activity)}</p>")

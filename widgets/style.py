@@ -26,11 +26,14 @@ CSS = """
 .ros1 h3 { font-size: 1.3em; margin: 0.4em 0; }
 .ros1 h4 { font-size: 1.1em; margin: 0.6em 0 0.3em; }
 .ros1-cite { font-size: 0.9em; white-space: normal; }
-.ros1-box { border: 2px solid #1a4f8b; background: #eef4fb; padding: 8px 12px; margin: 6px 0; border-radius: 4px; }
+.ros1-box { border: 2px solid #1a4f8b; background: #eef4fb; padding: 8px 12px; margin: 6px 0;
+  border-radius: 4px; }
 .ros1-warning { border-color: #8a4b00; background: #fff4e0; }
 .ros1-message { border-style: dashed; }
-.ros1-flag { background: #fff4e0; color: #5c3200; border: 1px solid #8a4b00; padding: 0 4px; font-size: 0.9em; }
-.ros1-badge { display: inline-block; padding: 1px 6px; border-radius: 4px; font-weight: 600; white-space: nowrap; }
+.ros1-flag { background: #fff4e0; color: #5c3200; border: 1px solid #8a4b00; padding: 0 4px;
+  font-size: 0.9em; }
+.ros1-badge { display: inline-block; padding: 1px 6px; border-radius: 4px; font-weight: 600;
+  white-space: nowrap; }
 .ros1-active { background: #e3f2e6; color: #0b4a1b; border: 1px solid #0b4a1b; }
 .ros1-reduced { background: #fff5d6; color: #5a4100; border: 1px solid #5a4100; }
 .ros1-resistant { background: #fde6e6; color: #7a1212; border: 1px solid #7a1212; }
