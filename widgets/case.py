@@ -11,7 +11,7 @@ from content.schema import Step
 
 from .controls import labelled
 from .markup import EVIDENCE, activity_badge, activity_table, bullet_list, cite, esc, note_box, statement
-from .style import root, show, style
+from .style import root, row, show, style
 
 
 class CaseStepper(w.VBox):
@@ -27,7 +27,8 @@ class CaseStepper(w.VBox):
     def __init__(self, guidance: Guidance | None = None, step: int = 0,
                  choices: Mapping[str, str] | None = None) -> None:
         """`choices` may preset branch points by kind, in any accepted spelling:
-        {"therapy": "crizotinib", "mutation": "G2023R"}."""
+        {"therapy": "crizotinib", "mutation": "G2023R"}. Raises UnknownEntryError for an unknown name and
+        ValueError for a name the branch point does not offer."""
         self.guidance = g = guidance or load_guidance()
         self.steps: list[Step] = g.steps
         self._facts = {fact.id: fact for fact in g.facts()}
@@ -51,9 +52,9 @@ class CaseStepper(w.VBox):
         self.index = min(max(step, 0), len(self.steps) - 1)
         super().__init__([
             style(), w.HTML(f"<h3>The case: {esc(g.page.title)}</h3>"),
-            w.HBox([self.position, self.progress], layout=w.Layout(gap="16px", align_items="center")),
+            row(self.position, self.progress),
             self.step_view, *self.choices.values(), self.choice_detail, self.hint, self.outcome,
-            w.HBox([self.back_button, self.next_button], layout=w.Layout(gap="12px")),
+            row(self.back_button, self.next_button),
         ])
         root(self, "ros1-case-stepper")
         self.back_button.on_click(lambda _button: self.go(self.index - 1))
@@ -83,22 +84,26 @@ class CaseStepper(w.VBox):
         self._render()
 
     def _choice_of(self, kind: str) -> w.RadioButtons:
-        step = next(s for s in self.steps if s.choice and s.choice.kind == kind)
+        step = next((s for s in self.steps if s.choice and s.choice.kind == kind), None)
+        if step is None:
+            raise LookupError(f"the case has no branch point where a {kind} is chosen")
         return self.choices[step.id]
 
     def _preset(self, kind: str, name: str) -> None:
         found = self.guidance.find(kind, name)
-        self._choice_of(kind).value = found.entry.name
+        control = self._choice_of(kind)
+        if found.entry.name not in control.options:
+            raise ValueError(f"{found.entry.name} is not an option at {control.description!r}; "
+                             f"choose one of {', '.join(control.options)}")
+        control.value = found.entry.name
         if found.note:
             self._notes[found.entry.name] = f"{esc(found.query)} is shown as {esc(found.entry.name)}. " + (
                 f"{esc(found.note)} {cite(self.guidance, found.note_sources)}")
 
     def _chosen(self, kind: str) -> str | None:
-        """The learner's choice of this kind at a step already reached, if any."""
-        for index, s in enumerate(self.steps):
-            if s.choice and s.choice.kind == kind and index <= self.index:
-                return self.choices[s.id].value
-        return None
+        """The learner's choice of this kind, if the case has such a branch point and it has been made."""
+        values = (self.choices[s.id].value for s in self.steps if s.choice and s.choice.kind == kind)
+        return next(values, None)
 
     def _render(self, _change: object = None) -> None:
         g, step, count = self.guidance, self.step, len(self.steps)
@@ -106,8 +111,8 @@ class CaseStepper(w.VBox):
         self.progress.value = self.index + 1
         self.progress.tooltip = f"Step {self.index + 1} of {count}"
         made = [(s.title, self.choices[s.id].value) for s in self.steps[:self.index] if s.choice]
-        path = ("<p><strong>So far:</strong> " + "; ".join(f"{esc(t)}: {esc(v)}" for t, v in made) + "</p>"
-                if made else "")
+        path = ("<p><strong>So far:</strong> " + "; ".join(f"{esc(t)}: {esc(v or 'not chosen yet')}"
+                                                            for t, v in made) + "</p>" if made else "")
         facts = [self._facts[i] for i in step.teaches if i in self._facts]
         items = [statement(g, f.text, f.sources, f.checked) for f in facts]
         key_facts = "<h4>Key facts</h4>" + bullet_list(items) if items else ""
@@ -139,17 +144,18 @@ class CaseStepper(w.VBox):
         """The content's next steps after the chosen therapy with the chosen mutation."""
         after, mutation = self._chosen("therapy"), self._chosen("mutation")
         if not (after and mutation):
-            return ""
+            return note_box("Go back and make the choices at the earlier steps to see the options that "
+                            "follow them.", "message")
         g = self.guidance
         steps = g.next_steps(after=after, mutation=mutation)
         own = g.activity_of(mutation, after)
-        caption = f"After progression on {after} with {mutation}: other therapies, best evidence of activity first"
+        caption = f"After progression on {after} with {mutation}: other therapies, best evidence first"
         table = activity_table(g, list(steps.rows), caption)
         fact = steps.trials
         trials = f"<p>{statement(g, fact.text, fact.sources, fact.checked)}</p>" if fact else ""
-        evidence = EVIDENCE[own.evidence].lower()
+        badge, evidence = activity_badge(own.activity), EVIDENCE[own.evidence].lower()
         return (
             "<h4>Options for this patient in the course's content</h4>"
-            f"<p>{esc(after)} against {esc(mutation)}: {activity_badge(own.activity)} ({evidence} evidence)</p>"
+            f"<p>{esc(after)} against {esc(mutation)}: {badge} ({evidence} evidence)</p>"
             f"{table}{trials}"
         )

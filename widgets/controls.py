@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import ipywidgets as w
 import traitlets
+from ipywidgets.widgets.widget_bool import CheckboxStyle
 
 from .markup import esc
 
@@ -21,8 +22,10 @@ class CheckboxGroup(w.VBox):
         self.options = tuple(options)
         self.description = description
         self.label = w.HTML(f'<div class="ros1-group-label">{esc(description)}</div>')
+        # One layout and style shared by the boxes: fewer widget models to create and send to the browser.
+        layout, box_style = w.Layout(width="auto"), CheckboxStyle()
         self.boxes = [
-            w.Checkbox(value=False, description=option, indent=False, layout=w.Layout(width="auto"))
+            w.Checkbox(value=False, description=option, indent=False, layout=layout, style=box_style)
             for option in self.options
         ]
         self._syncing = False

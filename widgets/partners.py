@@ -11,7 +11,7 @@ from content.schema import Partner
 from . import pictures
 from .controls import labelled
 from .markup import bullet_list, cite, esc, note_box, percent, reference_list, statement
-from .style import root, show, style
+from .style import root, row, show, style
 
 THIS_PARTNER, COMPARE = "This partner", "Compare partners"
 
@@ -48,7 +48,7 @@ class FusionPartnerExplorer(w.VBox):
         show(self.comparison, False)
         super().__init__([
             style(), w.HTML("<h3>ROS1 fusion partners</h3>"),
-            w.HBox([self.partner, self.find], layout=w.Layout(flex_flow="row wrap", gap="12px")),
+            row(self.partner, self.find),
             self.find_message, self.view, self._partner_pane, self.comparison,
         ])
         root(self, "ros1-partner-explorer")

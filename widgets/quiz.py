@@ -10,7 +10,7 @@ from content.guidance import QuizQuestion
 
 from .controls import CheckboxGroup, labelled
 from .markup import cite, esc, note_box
-from .style import root, style
+from .style import root, row, style
 
 
 class QuestionCard(w.VBox):
@@ -20,7 +20,7 @@ class QuestionCard(w.VBox):
 
     result = traitlets.Bool(None, allow_none=True)
 
-    def __init__(self, guidance: Guidance, question: QuizQuestion, number: int, total: int) -> None:
+    def __init__(self, guidance: Guidance, question: QuizQuestion, number: int) -> None:
         self.guidance = guidance
         self.question = question
         single = question.kind == "single"
@@ -36,9 +36,7 @@ class QuestionCard(w.VBox):
                                      tooltip=f"Check your answer to question {number}")
         self.feedback = w.HTML()
         super().__init__([
-            w.HTML(f"<h4>Question {number} of {total}</h4><p>{how}</p>"), self.answer, self.check_button,
-            self.feedback,
-        ])
+            w.HTML(f"<p>{how}</p>"), self.answer, self.check_button, self.feedback])
         self.add_class("ros1-question")
         self.check_button.on_click(self.check)
         self.answer.observe(self._answer_changed, "value")
@@ -74,33 +72,62 @@ class QuestionCard(w.VBox):
 
 
 class Quiz(w.VBox):
-    """Self-check questions, all or one lesson's. `cards` holds a QuestionCard per question; `score` (HTML)
-    says how many are answered correctly."""
+    """Self-check questions, all or one lesson's, one at a time (each question's controls are built when it
+    is first shown, so a long quiz opens quickly). Controls: `previous_button`, `next_button`; `card(i)` is
+    question i's QuestionCard (0-based, built on demand) and `current` the one shown. Shown: `position`
+    ('Question 2 of 5'), `stage` (the box holding the question shown) and `score` ('n of m correct')."""
 
     def __init__(self, guidance: Guidance | None = None, lesson: int | None = None) -> None:
         self.guidance = guidance or load_guidance()
         self.lesson = lesson
-        questions = self.guidance.questions(lesson)
-        self.cards = [QuestionCard(self.guidance, q, i, len(questions)) for i, q in enumerate(questions, 1)]
+        self.questions = self.guidance.questions(lesson)
+        self._cards: dict[int, QuestionCard] = {}
+        self.index = 0
+        self.position = w.HTML()
         self.score = w.HTML()
+        self.previous_button = w.Button(description="Previous question", icon="arrow-left")
+        self.next_button = w.Button(description="Next question", icon="arrow-right")
+        self.stage = w.VBox()
         title = "Check your understanding" + (f": lesson {lesson}" if lesson is not None else "")
         which = f"lesson {lesson}" if lesson is not None else "this course"
-        empty = [] if self.cards else [
+        body: list[w.Widget] = [self.position, self.stage, self.score,
+                                row(self.previous_button, self.next_button)] if self.questions else [
             w.HTML(note_box(f"There are no self-check questions for {which} yet.", "message"))]
-        super().__init__([style(), w.HTML(f"<h3>{esc(title)}</h3>"), *empty, *self.cards, self.score])
+        super().__init__([style(), w.HTML(f"<h3>{esc(title)}</h3>"), *body])
         root(self, "ros1-quiz")
-        for card in self.cards:
-            card.observe(self._update_score, "result")
-        self._update_score()
+        self.previous_button.on_click(lambda _button: self.go(self.index - 1))
+        self.next_button.on_click(lambda _button: self.go(self.index + 1))
+        if self.questions:
+            self.go(0)
+
+    @property
+    def current(self) -> QuestionCard:
+        """The question shown."""
+        return self.card(self.index)
 
     @property
     def correct(self) -> int:
         """How many questions were last checked as correct."""
-        return sum(card.result is True for card in self.cards)
+        return sum(card.result is True for card in self._cards.values())
+
+    def card(self, index: int) -> QuestionCard:
+        """Question `index` (0-based), built the first time it is asked for."""
+        if index not in self._cards:
+            card = QuestionCard(self.guidance, self.questions[index], index + 1)
+            card.observe(self._update_score, "result")
+            self._cards[index] = card
+        return self._cards[index]
+
+    def go(self, index: int) -> None:
+        """Show question `index` (0-based), within bounds."""
+        self.index = min(max(index, 0), len(self.questions) - 1)
+        self.stage.children = (self.current,)
+        self.position.value = (f'<p aria-live="polite"><strong>Question {self.index + 1} of '
+                               f"{len(self.questions)}</strong></p>")
+        self.previous_button.disabled = self.index == 0
+        self.next_button.disabled = self.index == len(self.questions) - 1
+        self._update_score()
 
     def _update_score(self, _change: object = None) -> None:
-        if not self.cards:
-            self.score.value = ""
-            return
-        self.score.value = (f'<p aria-live="polite"><strong>Score: {self.correct} of {len(self.cards)} '
+        self.score.value = (f'<p aria-live="polite"><strong>Score: {self.correct} of {len(self.questions)} '
                             "correct</strong></p>")

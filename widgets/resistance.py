@@ -12,7 +12,7 @@ from content import Guidance, UnknownEntryError, load_guidance
 from . import pictures
 from .controls import CheckboxGroup, labelled
 from .markup import ACTIVITY, activity_badge, activity_table, cite, esc, note_box, statement
-from .style import root, style
+from .style import root, row, style
 
 NOT_STATED = ""
 
@@ -44,10 +44,9 @@ class ResistanceExplorer(w.VBox):
         self.heatmap = w.HTML(self._heatmap_html(), layout=w.Layout(flex="2 1 420px"))
         super().__init__([
             style(), w.HTML("<h3>Resistance mutations and therapy activity</h3>"),
-            w.HBox([self.mutations, w.VBox([self.progressed_on, self.find, self.find_message])],
-                   layout=w.Layout(flex_flow="row wrap", gap="24px")),
+            row(self.mutations, w.VBox([self.progressed_on, self.find, self.find_message])),
             self.notes,
-            w.Box([self.table, self.heatmap], layout=w.Layout(flex_flow="row wrap", gap="16px")),
+            row(self.table, self.heatmap),
         ])
         root(self, "ros1-resistance-explorer")
         self.mutations.observe(self._update, "value")

@@ -50,7 +50,7 @@ CSS = """
 .ros1-figure figcaption { font-size: 0.95em; }
 .ros1-references { font-size: 0.95em; }
 .ros1-ref-id { font-weight: 600; }
-.ros1-side-by-side { display: flex; flex-flow: row wrap; gap: 16px; align-items: flex-start; }
+.ros1 .ros1-row { flex-flow: row wrap; gap: 12px 24px; align-items: flex-start; }
 """
 
 
@@ -63,6 +63,13 @@ def root(box: w.Box, *classes: str) -> None:
     """Mark a widget's outer box with the course's style classes."""
     for name in (ROOT_CLASS, *classes):
         box.add_class(name)
+
+
+def row(*children: w.Widget) -> w.HBox:
+    """Children side by side, wrapping onto the next line when the screen is narrow."""
+    box = w.HBox(list(children))
+    box.add_class("ros1-row")
+    return box
 
 
 def show(widget: w.Widget, visible: bool) -> None:

@@ -1,0 +1,86 @@
+"""Helpers for driving the widgets in Python and reading what they show."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from html.parser import HTMLParser
+
+import ipywidgets as w
+import pytest
+
+
+class _Text(HTMLParser):
+    """The text a reader sees in an HTML fragment (no tags, no <style>, entities decoded)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        self._skip += tag in ("style", "script")
+
+    def handle_endtag(self, tag: str) -> None:
+        self._skip -= tag in ("style", "script")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(data)
+
+
+def html_text(html: str) -> str:
+    """Visible text of an HTML fragment, whitespace collapsed."""
+    parser = _Text()
+    parser.feed(html)
+    return re.sub(r"\s+", " ", " ".join(parser.parts)).strip()
+
+
+def visible(widget: w.Widget) -> Iterator[w.Widget]:
+    """The widget and its descendants, skipping hidden ones."""
+    layout = getattr(widget, "layout", None)
+    if layout is not None and layout.display == "none":
+        return
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from visible(child)
+
+
+@pytest.fixture
+def shown() -> Callable[[w.Widget], str]:
+    """The text a widget shows now: every visible HTML and Label value, tags stripped."""
+
+    def text(widget: w.Widget) -> str:
+        parts = [part for part in visible(widget) if isinstance(part, w.HTML | w.Label)]
+        return " ".join(html_text(part.value) for part in parts)
+
+    return text
+
+
+@pytest.fixture
+def alt_texts() -> Callable[[w.Widget], list[str]]:
+    """The alt text of every visible picture in a widget."""
+
+    def alts(widget: w.Widget) -> list[str]:
+        found = []
+        for part in visible(widget):
+            if isinstance(part, w.HTML):
+                found += [html_text(alt) for alt in re.findall(r'<img [^>]*alt="([^"]*)"', part.value)]
+        return found
+
+    return alts
+
+
+@pytest.fixture
+def table_rows() -> Callable[[str], dict[str, tuple[str, ...]]]:
+    """Rows of the activity tables in an HTML value: therapy -> (activity, evidence, UK status, why, sources).
+    With several tables the last row of a therapy wins, so pass one table's HTML where that matters."""
+
+    def rows(html: str) -> dict[str, tuple[str, ...]]:
+        found = {}
+        for row in re.findall(r"<tr><th scope=\"row\">(.*?)</tr>", html):
+            cells = [html_text(cell) for cell in re.split(r"</th>|</td>", row) if cell.strip()]
+            found[cells[0]] = tuple(cells[1:])
+        return found
+
+    return rows
