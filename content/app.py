@@ -12,7 +12,6 @@ import argparse
 import json
 import os
 import socket
-import subprocess
 import sys
 from pathlib import Path
 
@@ -67,7 +66,7 @@ def port_in_use(host: str, port: int) -> bool:
 
 
 def run_app(args: argparse.Namespace) -> int:
-    """Start Voila in the foreground from the project root and print the address."""
+    """Print the address, then become Voila (run from the project root), so signals reach it directly."""
     if not APP_NOTEBOOK.is_file():
         print(f"ros1-course: the presenter app {APP_NOTEBOOK} is not there yet.", file=sys.stderr)
         return 2
@@ -76,5 +75,6 @@ def run_app(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     print(f"Serving the ROS1 course app on {app_url(args.host, args.port)} (Ctrl+C to stop)", flush=True)
+    os.chdir(PROJECT_ROOT)
     command = voila_command(args.port, args.host, not args.no_browser)
-    return subprocess.call(command, cwd=PROJECT_ROOT, env=voila_environment(dict(os.environ)))
+    os.execve(command[0], command, voila_environment(dict(os.environ)))

@@ -24,6 +24,9 @@ class CaseStepper(w.VBox):
     shown (0-based).
     """
 
+    def __repr__(self) -> str:
+        return f"CaseStepper(step {self.index + 1} of {len(self.steps)})"
+
     def __init__(self, guidance: Guidance | None = None, step: int = 0,
                  choices: Mapping[str, str] | None = None) -> None:
         """`choices` may preset branch points by kind, in any accepted spelling:

@@ -29,17 +29,24 @@ def _long_date(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
+def disclaimer_html(g: Guidance) -> str:
+    """The disclaimer as an HTML box."""
+    return note_box(f"<strong>Education only.</strong> {esc(g.page.disclaimer)}", "warning")
+
+
 def disclaimer(guidance: Guidance | None = None) -> w.HTML:
     """The course's disclaimer (education only, not for treatment decisions), in a box that stands out."""
-    g = guidance or load_guidance()
-    html = note_box(f"<strong>Education only.</strong> {esc(g.page.disclaimer)}", "warning")
-    return _panel(html, "disclaimer")
+    return _panel(disclaimer_html(guidance or load_guidance()), "disclaimer")
 
 
 def review_status(guidance: Guidance | None = None, today: dt.date | None = None) -> w.HTML:
     """When the seed page was last reviewed and is next due (and whether that is past), and how many of the
     course's statements are past their own review date."""
-    g = guidance or load_guidance()
+    return _panel(review_status_html(guidance or load_guidance(), today), "review-status")
+
+
+def review_status_html(g: Guidance, today: dt.date | None = None) -> str:
+    """The review status as an HTML box (see `review_status`)."""
     today = today or dt.date.today()
     page = g.page
     due = page.next_review_due
@@ -56,7 +63,7 @@ def review_status(guidance: Guidance | None = None, today: dt.date | None = None
         f"Last reviewed {_long_date(page.last_reviewed)}; next review due {_long_date(due)} "
         f"<strong>({state})</strong>.</p><p>{statements}</p>"
     )
-    return _panel(note_box(html, "warning" if due < today or overdue else "note"), "review-status")
+    return note_box(html, "warning" if due < today or overdue else "note")
 
 
 def references(source_ids: Iterable[str], guidance: Guidance | None = None) -> w.HTML:

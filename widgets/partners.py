@@ -29,6 +29,9 @@ class FusionPartnerExplorer(w.VBox):
     `comparison` (HTML widgets).
     """
 
+    def __repr__(self) -> str:
+        return f"FusionPartnerExplorer(partner={self.partner.value!r})"
+
     def __init__(self, guidance: Guidance | None = None, partner: str | None = None) -> None:
         self.guidance = guidance or load_guidance()
         partners = self.guidance.partners

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import io
+import textwrap
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -158,4 +159,36 @@ def activity_heatmap(mutations: tuple[str, ...], therapies: tuple[str, ...],
         ) + "."
         for mutation, line in zip(mutations, grid, strict=True)
     )
+    return Picture(_png(figure), alt)
+
+
+@lru_cache(maxsize=32)
+def figure_bars(title: str, bars: tuple[tuple[str, float, str], ...]) -> Picture:
+    """Horizontal bars for a fact's reported figures; `bars` holds (label, value, unit). Odds ratios get a
+    reference line at 1 (no association); percentages run from 0 to 100."""
+    figure = _new_figure(8, 0.75 * len(bars) + 1.5)
+    axes = figure.add_axes((0.33, 0.25, 0.6, 0.62))
+    labels = [textwrap.fill(label, 26) for label, _, _ in bars][::-1]
+    values = [value for _, value, _ in bars][::-1]
+    units = {unit for _, _, unit in bars}
+    axes.barh(labels, values, color=PARTNER_FILL, edgecolor=DARK, linewidth=1.2)
+    for y, (value, (_, _, unit)) in enumerate(zip(values, bars[::-1], strict=True)):
+        shown = percent(value) if unit == "%" else f"{value:g}"
+        axes.text(value, y, f" {shown}", va="center", ha="left", fontsize=11, color=DARK)
+    if units == {"%"}:
+        axes.set_xlim(0, 100)
+        axes.set_xlabel("Per cent", fontsize=11, color=DARK)
+    else:
+        axes.set_xlim(0, max(values) * 1.25)
+        axes.set_xlabel(" / ".join(sorted(units)).capitalize(), fontsize=11, color=DARK)
+        if units == {"odds ratio"}:
+            axes.axvline(1, color=DARK, linestyle="--", linewidth=1)
+            axes.text(1, len(values) - 0.4, " 1 = no association", fontsize=9.5, color=DARK, va="bottom")
+    axes.set_title(title, fontsize=12, color=DARK, loc="left")
+    axes.tick_params(labelsize=11, colors=DARK)
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+    alt = f"Bar chart: {title}. " + "; ".join(
+        f"{label}: {percent(value) if unit == '%' else f'{value:g} ({unit})'}" for label, value, unit in bars
+    ) + "."
     return Picture(_png(figure), alt)

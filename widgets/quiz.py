@@ -77,6 +77,9 @@ class Quiz(w.VBox):
     question i's QuestionCard (0-based, built on demand) and `current` the one shown. Shown: `position`
     ('Question 2 of 5'), `stage` (the box holding the question shown) and `score` ('n of m correct')."""
 
+    def __repr__(self) -> str:
+        return f"Quiz(lesson={self.lesson!r}, questions={len(self.questions)})"
+
     def __init__(self, guidance: Guidance | None = None, lesson: int | None = None) -> None:
         self.guidance = guidance or load_guidance()
         self.lesson = lesson

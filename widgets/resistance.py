@@ -26,6 +26,10 @@ class ResistanceExplorer(w.VBox):
     `find_message`, `notes` (spelling notes such as the G2023R erratum), `table`, `heatmap` (HTML widgets).
     """
 
+    def __repr__(self) -> str:
+        return (f"ResistanceExplorer(mutations={self.mutations.value!r}, "
+                f"progressed_on={self.progressed_on.value!r})")
+
     def __init__(self, guidance: Guidance | None = None, mutations: Iterable[str] = (),
                  progressed_on: str | None = None) -> None:
         self.guidance = g = guidance or load_guidance()

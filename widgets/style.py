@@ -42,8 +42,8 @@ CSS = """
 .ros1-wrong { border-color: #7a1212; background: #fde6e6; }
 .ros1-table { border-collapse: collapse; margin: 6px 0 12px; }
 .ros1-table caption { text-align: left; font-weight: 600; padding: 4px 0; }
-.ros1-table th, .ros1-table td { border: 1px solid #6b6b6b; padding: 4px 8px; text-align: left;
-  vertical-align: top; }
+.ros1-table th, .ros1-table td { border: 1px solid #6b6b6b; padding: 4px 8px; vertical-align: top; }
+.ros1 .ros1-table th, .ros1 .ros1-table td, .ros1 .ros1-table caption { text-align: left !important; }
 .ros1-table thead th { background: #e8e8e8; }
 .ros1-figure { margin: 6px 0; }
 .ros1-figure img { max-width: 100%; height: auto; background: #ffffff; }
