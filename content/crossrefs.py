@@ -37,6 +37,7 @@ def file_records(knowledge: Knowledge) -> Iterator[tuple[str, Location, schema.M
         "mutations.yaml": knowledge.mutations,
         "activity.yaml": knowledge.activity,
         "questions.yaml": knowledge.questions,
+        "glossary.yaml": knowledge.glossary,
     }
     for name, root in roots.items():
         for location, record in walk(root):
@@ -162,3 +163,6 @@ def _check_unique_ids(knowledge: Knowledge, found: _Collector) -> None:
     found.unique("scenario.yaml", [(("steps", i, "id"), s.id) for i, s in enumerate(knowledge.steps)], "step id")
     found.unique("questions.yaml", [((i, "id"), q.id) for i, q in enumerate(knowledge.questions)],
                  "question id")
+    found.unique("glossary.yaml", [((i, "id"), t.id) for i, t in enumerate(knowledge.glossary)], "term id")
+    found.unique("glossary.yaml", [((i, "forms", j), form.lower()) for i, t in enumerate(knowledge.glossary)
+                                   for j, form in enumerate(t.forms)], "term form")

@@ -200,6 +200,17 @@ class Guidance:
         """The clinical facts, all or one topic's."""
         return [fact for fact in self.knowledge.facts if topic is None or fact.topic == topic]
 
+    @property
+    def glossary(self) -> list[schema.Term]:
+        return list(self.knowledge.glossary)
+
+    def term(self, term_id: str) -> schema.Term:
+        """A glossary term by id."""
+        terms = {term.id: term for term in self.knowledge.glossary}
+        if term_id not in terms:
+            raise UnknownEntryError("glossary term", term_id, closest(term_id, list(terms)), sorted(terms))
+        return terms[term_id]
+
     def fact(self, fact_id: str) -> schema.Fact:
         if fact_id not in self._facts:
             raise UnknownEntryError("fact", fact_id, closest(fact_id, list(self._facts)), sorted(self._facts))

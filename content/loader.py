@@ -27,6 +27,7 @@ FILE_SHAPES: dict[str, Any] = {
     "activity.yaml": list[schema.Activity],
     "scenario.yaml": schema.Scenario,
     "questions.yaml": list[schema.Question],
+    "glossary.yaml": list[schema.Term],
 }
 _ADAPTERS = {name: TypeAdapter(shape) for name, shape in FILE_SHAPES.items()}
 
@@ -47,6 +48,7 @@ class Knowledge:
     activity: list[schema.Activity]
     steps: list[schema.Step]
     questions: list[schema.Question]
+    glossary: list[schema.Term]
     lines: dict[str, YamlDocument]
     fingerprint: str
 
@@ -91,6 +93,7 @@ def load_knowledge(directory: Path | str | None = None) -> Knowledge:
         activity=parsed["activity.yaml"],
         steps=parsed["scenario.yaml"].steps,
         questions=parsed["questions.yaml"],
+        glossary=parsed["glossary.yaml"],
         lines=documents,
         fingerprint=digest.hexdigest()[:12],
     )

@@ -307,3 +307,22 @@ class Question(Model):
         elif self.options or self.answer:
             raise ValueError("a computed question takes its options and answer from the data")
         return self
+
+
+# --- glossary.yaml --------------------------------------------------------------------------------
+class Term(Model):
+    """A term the lessons use: its plain definition, the words that count as a use, and sources where the
+    definition makes a clinical claim."""
+
+    id: Identifier
+    term: Text
+    forms: Annotated[list[Text], Field(min_length=1)]
+    definition: Text
+    sources: list[Identifier] = []
+    checked: Date | None = None
+
+    @model_validator(mode="after")
+    def _sourced_claims_are_dated(self) -> Term:
+        if self.sources and self.checked is None:
+            raise ValueError("a definition with sources needs its checked date")
+        return self

@@ -178,3 +178,13 @@ class Lesson:
         if not self.cited:
             return self._panel(note_box("This lesson has cited no sources yet: run it from the top.", "message"))
         return self._panel(reference_list(self.guidance, self.cited))
+
+    def glossary(self, *term_ids: str) -> HTML:
+        """The named glossary terms as a definition list; each term is the target of the lesson's links
+        (`#term-<id>`), and definitions that make a clinical claim show their sources."""
+        items = []
+        for term in (self.guidance.term(term_id) for term_id in term_ids):
+            sources = f" {self._cite(term.sources)}" if term.sources else ""
+            items.append(f'<dt id="term-{esc(term.id)}">{esc(term.term)}</dt>'
+                         f"<dd>{esc(term.definition)}{sources}</dd>")
+        return self._panel(f'<dl class="ros1-glossary">{"".join(items)}</dl>')

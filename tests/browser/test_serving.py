@@ -1,0 +1,201 @@
+"""How the app is served: the command and its address, what a visitor can and cannot reach, the kernel's
+refusal of code from the page, a friendly message instead of a traceback, and the same app inside a Jupyter
+server's Voila extension (how Binder and JupyterHub users open it)."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import nbformat
+import pytest
+from playwright.sync_api import Page, expect
+
+from content import Guidance
+
+from .conftest import APP_READY_MS, BIN, PROJECT_ROOT, Server, free_port, stop, wait_for_http
+
+pytestmark = pytest.mark.browser
+
+FORBIDDEN_PATHS = (
+    "/pyproject.toml",
+    "/content/data/sources.yaml",
+    "/content/guidance.py",
+    "/notebooks/app.ipynb",
+    "/app.ipynb",
+    "/voila.json",
+    "/.git/config",
+    "/voila/files/../pyproject.toml",
+    "/voila/files/%2e%2e/pyproject.toml",
+    "/voila/files/..%2fpyproject.toml",
+    "/voila/files/app.ipynb",
+    "/voila/static/../../../../pyproject.toml",
+    "/voila/tree",
+    "/voila/render/app.ipynb",
+    "/voila/api/contents/",
+    "/api/contents/pyproject.toml",
+    "/api/kernels",
+    "/../../etc/passwd",
+)
+# Voila 0.5.13's template-static handler answers a `..` path with a bare 500 (an unpacking error), never the file.
+TEMPLATE_TRAVERSAL_PATHS = (
+    "/voila/templates/lab/static/../../../../pyproject.toml",
+    "/voila/templates/ros1/static/../index.html.j2",
+)
+EXECUTE_PROBE_JS = """
+async ([url, code]) => {
+  const socket = new WebSocket(url);
+  await new Promise((resolve, reject) => { socket.onopen = resolve; socket.onerror = reject; });
+  const session = crypto.randomUUID();
+  const message = (type, content) => ({
+    header: {msg_id: crypto.randomUUID(), username: "visitor", session, msg_type: type, version: "5.3",
+             date: new Date().toISOString()},
+    parent_header: {}, metadata: {}, content, channel: "shell", buffers: [],
+  });
+  const execute = message("execute_request", {code, silent: false, store_history: false,
+                                               user_expressions: {}, allow_stdin: false, stop_on_error: true});
+  const info = message("kernel_info_request", {});
+  const replies = [];
+  const answered = new Promise(resolve => {
+    socket.onmessage = event => {
+      const reply = JSON.parse(event.data);
+      replies.push({type: reply.header.msg_type, parent: reply.parent_header.msg_id});
+      if (reply.parent_header.msg_id === info.header.msg_id && reply.header.msg_type === "kernel_info_reply") {
+        setTimeout(resolve, 1500);
+      }
+    };
+  });
+  socket.send(JSON.stringify(execute));
+  socket.send(JSON.stringify(info));
+  await Promise.race([answered, new Promise(resolve => setTimeout(resolve, 15000))]);
+  socket.close();
+  return {execute_id: execute.header.msg_id, info_id: info.header.msg_id, replies};
+}
+"""
+
+
+def get(server: Server, path: str, hops: int = 5) -> tuple[int, str]:
+    """GET a path exactly as written (no client-side `..` clean-up), following redirects on the same server."""
+    parts = urlsplit(server.url)
+    for _ in range(hops):
+        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+        connection.request("GET", path)
+        response = connection.getresponse()
+        body = response.read().decode("utf-8", errors="replace")
+        connection.close()
+        if response.status not in (301, 302, 303, 307, 308):
+            return response.status, body
+        path = urlsplit(response.getheader("Location", "")).path
+    pytest.fail(f"too many redirects for {path}")
+
+
+def test_the_command_prints_the_address_and_binds_to_this_machine_only(app_server: Server) -> None:
+    port = urlsplit(app_server.url).port
+    assert f"Serving the ROS1 course app on http://127.0.0.1:{port}/" in app_server.log_text()
+    listening = Path("/proc/net/tcp")
+    if not listening.exists():
+        pytest.skip("no /proc/net/tcp to read the listening address from")
+    rows = [line.split() for line in listening.read_text().splitlines()[1:]]
+    local = {row[1] for row in rows if row[3] == "0A" and int(row[1].split(":")[1], 16) == port}
+    assert local == {f"0100007F:{port:04X}"}
+
+
+def test_the_command_refuses_a_port_in_use(app_server: Server) -> None:
+    port = str(urlsplit(app_server.url).port)
+    result = subprocess.run([str(BIN / "ros1-course"), "app", "--port", port, "--no-browser"],
+                            capture_output=True, text=True, timeout=30)
+    assert result.returncode == 2
+    assert f"port {port} on 127.0.0.1 is in use" in result.stderr
+
+
+@pytest.mark.parametrize("path", FORBIDDEN_PATHS)
+def test_only_the_app_and_its_assets_are_served(app_server: Server, path: str) -> None:
+    status, body = get(app_server, path)
+    assert status in (403, 404), f"{path} answered {status}"
+    assert "[project]" not in body and "ros1-course" not in body
+
+
+@pytest.mark.parametrize("path", TEMPLATE_TRAVERSAL_PATHS)
+def test_template_paths_cannot_climb_out(app_server: Server, path: str) -> None:
+    status, body = get(app_server, path)
+    assert status in (403, 404, 500), f"{path} answered {status}"
+    assert "[project]" not in body and "extends" not in body and "Traceback" not in body
+
+
+def test_the_kernel_refuses_code_sent_from_the_page(
+    open_app: Callable[[], Page], app_server: Server, tmp_path: Path
+) -> None:
+    page = open_app()
+    kernel_id = json.loads(page.locator("#jupyter-config-data").text_content() or "{}")["kernelId"]
+    marker = tmp_path / "executed"
+    socket_url = app_server.url.replace("http://", "ws://") + f"api/kernels/{kernel_id}/channels"
+    code = f"open({str(marker)!r}, 'w').write('the page ran code')"
+
+    result = page.evaluate(EXECUTE_PROBE_JS, [socket_url, code])
+
+    answered = {reply["parent"] for reply in result["replies"]}
+    assert result["info_id"] in answered, f"the kernel should answer a kernel_info_request: {result}"
+    assert result["execute_id"] not in answered
+    assert not marker.exists()
+    assert 'Received message of type "execute_request", which is not allowed' in app_server.log_text()
+
+
+@pytest.fixture(scope="module")
+def broken_app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """Voila with the project's voila.json serving a notebook whose cell raises, as a visitor would meet a
+    broken app."""
+    folder = tmp_path_factory.mktemp("broken-app")
+    shutil.copy(PROJECT_ROOT / "voila.json", folder / "voila.json")
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# A broken app"),
+        nbformat.v4.new_code_cell("secret_detail = 'internal-xyzzy'\nraise RuntimeError(secret_detail)"),
+    ])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(notebook, folder / "app.ipynb")
+    port = free_port()
+    log = folder / "voila.log"
+    env = {"JUPYTER_PATH": str(PROJECT_ROOT / "share" / "jupyter"), "PATH": str(BIN)}
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "voila", "app.ipynb", f"--port={port}", "--no-browser"],
+            cwd=folder, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )
+    server = Server(f"http://127.0.0.1:{port}/", process, log)
+    try:
+        wait_for_http(server.url + "voila/static/voila.js", process, log, 90)
+        yield server
+    finally:
+        stop(process)
+
+
+def test_a_failing_cell_shows_a_friendly_message_not_a_traceback(
+    page: Page, broken_app_server: Server, snapshot: Callable[[Page, str], Path]
+) -> None:
+    page.goto(broken_app_server.url)
+    expect(page.get_by_text("could not be shown")).to_be_visible(timeout=APP_READY_MS)
+    html = page.content()
+    for leak in ("Traceback", "RuntimeError", "internal-xyzzy", "secret_detail"):
+        assert leak not in html
+    assert "RuntimeError: internal-xyzzy" in broken_app_server.log_text()
+    snapshot(page, "08-friendly-error")
+
+
+def test_the_app_opens_in_a_jupyter_server_with_the_voila_extension(
+    page: Page, jupyter_server: Server, guidance: Guidance, snapshot: Callable[[Page, str], Path]
+) -> None:
+    page.goto(f"{jupyter_server.url}voila/render/notebooks/app.ipynb?token={jupyter_server.token}")
+    page.get_by_role("tab", name="The fusion").wait_for(timeout=APP_READY_MS)
+    expect(page.get_by_text(f"Step 1 of {len(guidance.steps)}")).to_be_visible()
+
+    page.get_by_role("tab", name="Progression and resistance").click()
+    page.get_by_role("checkbox", name="G2032R", exact=True).check()
+
+    expect(page.get_by_role("table", name="Therapy activity against G2032R")).to_be_visible()
+    assert "Traceback" not in page.content()
+    snapshot(page, "09-jupyter-server-voila-extension")
