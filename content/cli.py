@@ -1,4 +1,5 @@
-"""`ros1-course`: check the content, look things up, serve the presenter app."""
+"""`ros1-course`: check the content, look things up, write a handout, show the learning record, serve the
+presenter app."""
 
 from __future__ import annotations
 
@@ -12,8 +13,11 @@ from typing import Any
 
 from .errors import ContentError, UnknownEntryError
 from .guidance import Guidance, load_guidance
+from .record import LearningRecord, summary_html, write_atomic
 
 KINDS = ("mutation", "partner", "therapy")
+# The handout's default choices: the scenario's fusion partner, first-line therapy and resistance mutation.
+SCENARIO_PARTNER, SCENARIO_AFTER, SCENARIO_MUTATION = "CD74", "crizotinib", "G2032R"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -28,8 +32,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UnknownEntryError as error:
         print(f"ros1-course: {error}", file=sys.stderr)
         return 2
+    except OutputError as error:
+        print(f"ros1-course: {error}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
+
+
+class OutputError(Exception):
+    """An output file that cannot be written (missing directory, no permission)."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -50,6 +61,22 @@ def _parser() -> argparse.ArgumentParser:
     lookup.add_argument("--json", action="store_true", help="print JSON with the data and its sources")
     lookup.add_argument("--content", type=Path, help="content directory (default: the course's own)")
     lookup.set_defaults(run=run_lookup)
+
+    handout = commands.add_parser("handout", help="write the case as chosen as one printable, offline HTML file")
+    handout.add_argument("--partner", default=SCENARIO_PARTNER, help=f"fusion partner (default {SCENARIO_PARTNER})")
+    handout.add_argument("--mutation", action="append", metavar="M",
+                         help=f"resistance mutation found, any spelling; repeat for several "
+                              f"(default {SCENARIO_MUTATION})")
+    handout.add_argument("--after", default=SCENARIO_AFTER, metavar="THERAPY",
+                         help=f"the therapy the patient progressed on (default {SCENARIO_AFTER})")
+    handout.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.html", help="file to write")
+    handout.add_argument("--content", type=Path, help="content directory (default: the course's own)")
+    handout.set_defaults(run=run_handout)
+
+    record = commands.add_parser("record", help="show your self-check progress per lesson, or export a summary")
+    record.add_argument("--export", type=Path, metavar="FILE.html", help="write a dated, print-ready summary")
+    record.add_argument("--content", type=Path, help="content directory (default: the course's own)")
+    record.set_defaults(run=run_record)
 
     from .app import add_app_command
 
@@ -91,6 +118,49 @@ def run_lookup(args: argparse.Namespace) -> int:
     else:
         print(_readable(answer))
     return 0
+
+
+def run_handout(args: argparse.Namespace) -> int:
+    """Write the handout for the choices given; nothing is written if a name is unknown."""
+    from widgets.handout import handout_html
+
+    _check_directory(args.output)
+    guidance = load_guidance(args.content)
+    html = handout_html(guidance, args.partner, args.mutation or [SCENARIO_MUTATION], args.after)
+    _write(args.output, html)
+    print(f"Wrote the handout to {args.output}")
+    return 0
+
+
+def run_record(args: argparse.Namespace) -> int:
+    """Print progress per lesson from the learning record, or export it as a dated HTML summary."""
+    guidance = load_guidance(args.content)
+    record = LearningRecord(notify=lambda message: print(f"ros1-course: {message}", file=sys.stderr))
+    if args.export:
+        _check_directory(args.export)
+        _write(args.export, summary_html(record, guidance))
+        print(f"Wrote the summary of your learning record to {args.export}")
+        return 0
+    progress = record.progress(guidance)
+    print(f"Learning record: {record.path}")
+    for lesson in progress:
+        print(f"  Lesson {lesson.lesson}: {lesson.attempted} of {lesson.questions} questions attempted, "
+              f"{lesson.correct} correct")
+    print(f"In all: {sum(p.correct for p in progress)} of {sum(p.questions for p in progress)} questions "
+          f"correct at the latest attempt; {len(record.attempts())} attempts recorded.")
+    return 0
+
+
+def _check_directory(path: Path) -> None:
+    if not path.parent.is_dir():
+        raise OutputError(f"cannot write {path}: the directory {path.parent} does not exist")
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        write_atomic(path, text)
+    except OSError as error:
+        raise OutputError(f"cannot write {path}: {error.strerror or error}") from error
 
 
 def describe(guidance: Guidance, kind: str, name: str) -> dict[str, Any]:

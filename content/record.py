@@ -18,7 +18,7 @@ import sys
 import uuid
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
@@ -169,7 +169,9 @@ class Attempt:
         return cls(data["question"], data["lesson"], tuple(data["answer"]), data["correct"], data["when"])
 
     def to_json(self) -> dict[str, object]:
-        return {**asdict(self), "answer": list(self.answer)}
+        """The attempt as plain JSON data."""
+        return {"question": self.question, "lesson": self.lesson, "answer": list(self.answer),
+                "correct": self.correct, "when": self.when}
 
 
 @dataclass(frozen=True)
@@ -196,9 +198,9 @@ def parse(text: str) -> list[Attempt]:
 
 
 def dump(attempts: Sequence[Attempt]) -> str:
-    """A record file's text for these attempts."""
-    body = {"format": FORMAT, "version": VERSION, "attempts": [a.to_json() for a in attempts]}
-    return json.dumps(body, indent=1, ensure_ascii=False) + "\n"
+    """A record file's text for these attempts: JSON with one attempt a line."""
+    lines = "".join(f"\n{json.dumps(a.to_json(), ensure_ascii=False)}," for a in attempts).rstrip(",")
+    return f'{{"format": {json.dumps(FORMAT)}, "version": {VERSION}, "attempts": [{lines}\n]}}\n'
 
 
 def _warn(message: str) -> None:

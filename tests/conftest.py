@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,6 +14,9 @@ from content import Guidance, load_guidance
 from content.loader import DEFAULT_CONTENT_DIR
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+# No test, and no kernel a test starts (nbval, Voila), writes a learning record into the real user data dir.
+os.environ["ROS1_COURSE_DATA_DIR"] = tempfile.mkdtemp(prefix="ros1-course-test-record-")
 
 
 @pytest.fixture(scope="session")

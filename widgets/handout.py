@@ -94,8 +94,9 @@ class _Handout:
             for o in self.g.option_rows(line="first", setting="UK")
         )
         head = "".join(f'<th scope="col">{h}</th>' for h in ("Therapy", "Funded", "UK status", "Why"))
-        return ('<h2>First-line options in the UK</h2><table class="ros1-table"><caption>First-line options '
-                f"in the UK</caption><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
+        return ('<h2>First-line options in the UK</h2><table class="ros1-table"><caption>Therapies as first-line '
+                f"options, with UK funding status</caption><thead><tr>{head}</tr></thead><tbody>{rows}</tbody>"
+                "</table>")
 
     def resistance(self, after: str, found: Sequence[Found[Mutation]]) -> str:
         g = self.g
@@ -159,8 +160,8 @@ def handout_html(guidance: Guidance, partner: str, mutations: Iterable[str], aft
     }
     chosen = (f"Fusion partner {esc(symbol)}; progressed on {esc(progressed_on)}; resistance mutation"
               f"{'s' if len(names) != 1 else ''} found: {esc(', '.join(names)) or 'none chosen'}.")
-    meta = (f'<p class="ros1-meta">Generated {_long_date(today)} (<time datetime="{today.isoformat()}">'
-            f"{today.isoformat()}</time>). Content version {esc(g.knowledge.fingerprint)}.</p>")
+    meta = (f'<p class="ros1-meta">Generated <time datetime="{today.isoformat()}">{_long_date(today)}</time>. '
+            f"Content version {esc(g.knowledge.fingerprint)}.</p>")
     body = "".join(f'<section id="{name}">{html}</section>' for name, html in sections.items())
     title = f"ROS1 case handout: {symbol}-ROS1, after {progressed_on}, {', '.join(names) or 'no mutation'}"
     return (

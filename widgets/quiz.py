@@ -1,4 +1,8 @@
-"""Quiz: self-check questions with feedback after an attempt (right or wrong, the reason, its sources)."""
+"""Quiz: self-check questions with feedback after an attempt (right or wrong, the reason, its sources).
+
+Each checked attempt is saved in the learning record (content.record) when recording is on: by default in a
+Jupyter kernel (the lessons) unless ROS1_COURSE_RECORD=0, never by default in Voila (the shared presenter app).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ import traitlets
 
 from content import Guidance, load_guidance
 from content.guidance import QuizQuestion
+from content.record import Attempt, LearningRecord, recording_wanted
 
 from .controls import CheckboxGroup, labelled
 from .markup import cite, esc, note_box
@@ -16,13 +21,15 @@ from .style import root, row, style
 class QuestionCard(w.VBox):
     """One question: its answer control (`answer`: RadioButtons, value None until chosen, or CheckboxGroup),
     a `check_button`, and `feedback` (HTML, empty until an attempt). `result` is True or False after a check,
-    None before one and again once the answer changes."""
+    None before one and again once the answer changes. With a `record`, every check of an answer is saved in it."""
 
     result = traitlets.Bool(None, allow_none=True)
 
-    def __init__(self, guidance: Guidance, question: QuizQuestion, number: int) -> None:
+    def __init__(self, guidance: Guidance, question: QuizQuestion, number: int,
+                 record: LearningRecord | None = None) -> None:
         self.guidance = guidance
         self.question = question
+        self.record = record
         single = question.kind == "single"
         how = "Choose one answer." if single else "Choose all that apply."
         self.answer: w.RadioButtons | CheckboxGroup
@@ -64,7 +71,20 @@ class QuestionCard(w.VBox):
             f"<p><strong>{verdict}</strong> The answer: {answer}.</p>"
             f"<p>{esc(q.explanation)} {cite(self.guidance, q.sources)}</p>",
             "correct" if self.result else "wrong",
-        )
+        ) + self._save()
+
+    def _save(self) -> str:
+        """Save the attempt in the record, if any; returns a note when the record had to be set aside or
+        could not be written (the attempt still counts on screen)."""
+        if self.record is None:
+            return ""
+        q, notes = self.question, []
+        record = LearningRecord(self.record.path, notify=notes.append)  # a handle on the same file
+        try:
+            record.add(Attempt.now(q.id, q.lesson, [o for o in q.options if o in self.chosen], bool(self.result)))
+        except OSError as error:
+            notes.append(f"This attempt could not be saved in your learning record ({error}).")
+        return "".join(note_box(esc(note), "message") for note in notes)
 
     def _answer_changed(self, _change: object = None) -> None:
         self.result = None
@@ -80,9 +100,16 @@ class Quiz(w.VBox):
     def __repr__(self) -> str:
         return f"Quiz(lesson={self.lesson!r}, questions={len(self.questions)})"
 
-    def __init__(self, guidance: Guidance | None = None, lesson: int | None = None) -> None:
+    def __init__(self, guidance: Guidance | None = None, lesson: int | None = None,
+                 record: LearningRecord | bool | None = None) -> None:
+        """`record`: a LearningRecord to save attempts in, True for the user's own, False for none; None (the
+        default) records in the user's own when `recording_wanted` says so (in a Jupyter kernel, not in
+        Voila, unless ROS1_COURSE_RECORD says otherwise)."""
         self.guidance = guidance or load_guidance()
         self.lesson = lesson
+        if record is None:
+            record = recording_wanted(in_kernel=_in_kernel())
+        self.record = LearningRecord() if record is True else record or None
         self.questions = self.guidance.questions(lesson)
         self._cards: dict[int, QuestionCard] = {}
         self.index = 0
@@ -96,6 +123,9 @@ class Quiz(w.VBox):
         body: list[w.Widget] = [self.position, self.stage, self.score,
                                 row(self.previous_button, self.next_button)] if self.questions else [
             w.HTML(note_box(f"There are no self-check questions for {which} yet.", "message"))]
+        if self.record and self.questions:
+            body.append(w.HTML("<p><em>Your checked answers are saved in your learning record on this computer: "
+                               "<code>ros1-course record</code> shows your progress.</em></p>"))
         super().__init__([style(), w.HTML(f"<h3>{esc(title)}</h3>"), *body])
         root(self, "ros1-quiz")
         self.previous_button.on_click(lambda _button: self.go(self.index - 1))
@@ -116,7 +146,7 @@ class Quiz(w.VBox):
     def card(self, index: int) -> QuestionCard:
         """Question `index` (0-based), built the first time it is asked for."""
         if index not in self._cards:
-            card = QuestionCard(self.guidance, self.questions[index], index + 1)
+            card = QuestionCard(self.guidance, self.questions[index], index + 1, self.record)
             card.observe(self._update_score, "result")
             self._cards[index] = card
         return self._cards[index]
@@ -134,3 +164,10 @@ class Quiz(w.VBox):
     def _update_score(self, _change: object = None) -> None:
         self.score.value = (f'<p aria-live="polite"><strong>Score: {self.correct} of {len(self.questions)} '
                             "correct</strong></p>")
+
+
+def _in_kernel() -> bool:
+    """Whether this code runs in a Jupyter kernel (a lesson), not a plain Python process."""
+    from IPython import get_ipython
+
+    return getattr(get_ipython(), "kernel", None) is not None
