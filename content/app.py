@@ -1,9 +1,10 @@
 """`ros1-course app`: serve the presenter app (notebooks/app.ipynb) with Voila.
 
-Voila reads its settings from `voila.json` in the directory it starts in (then the Jupyter config path), so
-the server runs from the project root; the same file configures the Voila server extension of a Jupyter
-server started there (Binder, `jupyter lab`). The app's template (`share/jupyter/voila/templates/ros1`, the
-lab template with no request to a CDN) is found on JUPYTER_PATH, which the command sets.
+Voila reads its settings from `voila.json` in the directory it starts in (and the Jupyter config path), so
+the server runs from the project root; the Voila extension of a Jupyter server started there (Binder,
+`jupyter lab`) reads the same file. The app's template (`share/jupyter/voila/templates/ros1`: the lab
+template with nothing fetched from a CDN) is found on JUPYTER_PATH, which this command sets; a Jupyter server
+started from the project root needs JUPYTER_PATH=share/jupyter too.
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ TEMPLATES_ROOT = PROJECT_ROOT / "share" / "jupyter"
 
 
 def voila_defaults(settings_file: Path = VOILA_SETTINGS) -> tuple[str, int]:
-    """The address and port voila.json names (127.0.0.1:8866 when it names none)."""
-    voila = json.loads(settings_file.read_text(encoding="utf-8")).get("Voila", {})
+    """The address and port voila.json names (127.0.0.1:8866 when it names none or is not there)."""
+    settings = json.loads(settings_file.read_text(encoding="utf-8")) if settings_file.is_file() else {}
+    voila = settings.get("Voila", {})
     return str(voila.get("ip", "127.0.0.1")), int(voila.get("port", 8866))
 
 

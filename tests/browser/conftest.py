@@ -1,7 +1,8 @@
 """The browser tests' fixtures: the real app server, a Jupyter server with the Voila extension, and headless
 Chromium (Debian's /usr/bin/chromium, driven by Playwright) with every non-local request blocked and recorded.
 
-Without Chromium the tests skip with a one-line reason, except in CI (CI=true), where they fail instead.
+Without Chromium the tests that need it skip with a one-line reason, except in CI (CI=true), where they fail
+instead; the tests that only talk HTTP to the servers still run.
 """
 
 from __future__ import annotations
@@ -17,12 +18,13 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, Route, sync_playwright
+from playwright.sync_api import Browser, Page, Playwright, Route, WebSocketRoute, sync_playwright
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -31,10 +33,11 @@ CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
-LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "browser"
 SERVER_START_SECONDS = 90
 APP_READY_MS = 90_000
+VOILA_READY = "voila/static/voila.js"
 ANSI_CODES = re.compile(r"\x1b\[[0-9;]*m")
 
 
@@ -51,33 +54,6 @@ def is_local(url: str) -> bool:
     return parts.scheme in ("data", "blob") or parts.hostname in LOCAL_HOSTS
 
 
-def wait_for_http(url: str, process: subprocess.Popen, log: Path, seconds: float) -> None:
-    """Wait until `url` answers (any HTTP status); fail with the server log if the server exits or stalls."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"server exited with {process.returncode}:\n{log.read_text(errors='replace')[-3000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except urllib.error.HTTPError:
-            return
-        except OSError:
-            time.sleep(0.3)
-    pytest.fail(f"server did not answer {url} within {seconds} s:\n{log.read_text(errors='replace')[-3000:]}")
-
-
-def stop(process: subprocess.Popen) -> None:
-    """Stop a server we started (SIGTERM lets Voila shut its kernels down), killing it if it hangs."""
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-
-
 @dataclass
 class Server:
     """A server the tests started: its base URL, its process and its log file."""
@@ -92,14 +68,49 @@ class Server:
         return ANSI_CODES.sub("", self.log.read_text(errors="replace"))
 
 
-@dataclass
-class Blocked:
-    """Every request the browser tried to send off this machine (aborted before it left)."""
+def wait_for_http(server: Server, path: str, seconds: float = SERVER_START_SECONDS) -> None:
+    """Wait until the server answers `path` (any HTTP status); fail with its log if it exits or stalls."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            pytest.fail(f"server exited with {server.process.returncode}:\n{server.log_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(server.url + path, timeout=2):
+                return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            time.sleep(0.3)
+    pytest.fail(f"server did not answer {server.url}{path} within {seconds} s:\n{server.log_text()[-3000:]}")
 
-    urls: list[str] = field(default_factory=list)
+
+def stop(process: subprocess.Popen) -> None:
+    """Stop a server we started (SIGTERM lets Voila shut its kernels down), killing it if it hangs."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+@contextmanager
+def running(command: list[str], url: str, ready_path: str, log: Path, cwd: Path = PROJECT_ROOT,
+            env: dict[str, str] | None = None, token: str = "") -> Iterator[Server]:
+    """Start a server, wait until it answers `ready_path`, and stop it on leaving."""
+    with log.open("w") as out:
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
+    server = Server(url, process, log, token)
+    try:
+        wait_for_http(server, ready_path)
+        yield server
+    finally:
+        stop(process)
 
 
 def _require_chromium() -> None:
+    """Skip (or, in CI, fail) when Debian's Chromium is not installed."""
     if CHROMIUM.exists():
         return
     reason = f"{CHROMIUM} not found: install Debian's chromium package to run the browser tests"
@@ -118,27 +129,16 @@ def artifacts() -> Path:
 @pytest.fixture(scope="session")
 def app_server(artifacts: Path) -> Iterator[Server]:
     """`ros1-course app --port <free> --no-browser`, as an educator starts it, for the whole session."""
-    _require_chromium()
     port = free_port()
-    log = artifacts / "app-server.log"
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [str(BIN / "ros1-course"), "app", "--port", str(port), "--no-browser"],
-            cwd=PROJECT_ROOT, stdout=out, stderr=subprocess.STDOUT,
-        )
-    server = Server(f"http://127.0.0.1:{port}/", process, log)
-    try:
-        wait_for_http(server.url + "voila/static/voila.js", process, log, SERVER_START_SECONDS)
+    command = [str(BIN / "ros1-course"), "app", "--port", str(port), "--no-browser"]
+    with running(command, f"http://127.0.0.1:{port}/", VOILA_READY, artifacts / "app-server.log") as server:
         yield server
-    finally:
-        stop(process)
 
 
 @pytest.fixture(scope="session")
 def jupyter_server(artifacts: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """A Jupyter server (as Binder and JupyterHub run) from the project root, with the Voila extension the
     voila package enables, a token of ours, and the course's template on JUPYTER_PATH."""
-    _require_chromium()
     port, token = free_port(), secrets.token_hex(16)
     log = artifacts / "jupyter-server.log"
     runtime = tmp_path_factory.mktemp("jupyter-runtime")
@@ -148,14 +148,8 @@ def jupyter_server(artifacts: Path, tmp_path_factory: pytest.TempPathFactory) ->
                f"--IdentityProvider.token={token}", "--ServerApp.port_retries=0"]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")
-    with log.open("w") as out:
-        process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    server = Server(f"http://127.0.0.1:{port}/", process, log, token)
-    try:
-        wait_for_http(server.url + "api/status", process, log, SERVER_START_SECONDS)
+    with running(command, f"http://127.0.0.1:{port}/", "api/status", log, env=env, token=token) as server:
         yield server
-    finally:
-        stop(process)
 
 
 @pytest.fixture(scope="session")
@@ -176,33 +170,38 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
 
 
 @pytest.fixture
-def blocked() -> Blocked:
-    """The requests the test's page tried to send off this machine."""
-    return Blocked()
+def blocked() -> list[str]:
+    """The addresses the test's page tried to reach off this machine (every attempt was aborted)."""
+    return []
 
 
 @pytest.fixture
-def page(browser: Browser, blocked: Blocked) -> Iterator[Page]:
-    """A fresh page (own context) that lets loopback requests through and aborts and records any other.
-    At the end it closes as a visitor's tab does (Voila then shuts the page's kernel down) and checks that
-    no request tried to leave the machine."""
+def page(browser: Browser, blocked: list[str]) -> Iterator[Page]:
+    """A fresh page (own context) that lets loopback requests through and aborts and records any other
+    request or WebSocket. At the end it closes as a visitor's tab does (Voila then shuts the page's kernel
+    down) and checks that nothing tried to leave the machine."""
 
     def route(request_route: Route) -> None:
         url = request_route.request.url
         if is_local(url):
             request_route.continue_()
         else:
-            blocked.urls.append(url)
+            blocked.append(url)
             request_route.abort("blockedbyclient")
+
+    def refuse_socket(socket: WebSocketRoute) -> None:
+        blocked.append(socket.url)
+        socket.close()
 
     context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
     context.route("**/*", route)
+    context.route_web_socket(lambda url: not is_local(url), refuse_socket)
     tab = context.new_page()
     tab.set_default_timeout(30_000)
     yield tab
     tab.close(run_before_unload=True)
     context.close()
-    assert blocked.urls == [], f"the page tried to reach other machines: {blocked.urls}"
+    assert blocked == [], f"the page tried to reach other machines: {blocked}"
 
 
 @pytest.fixture

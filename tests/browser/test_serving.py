@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -19,7 +21,7 @@ from playwright.sync_api import Page, expect
 
 from content import Guidance
 
-from .conftest import APP_READY_MS, BIN, PROJECT_ROOT, Server, free_port, stop, wait_for_http
+from .conftest import APP_READY_MS, BIN, PROJECT_ROOT, VOILA_READY, Server, free_port, running, stop
 
 pytestmark = pytest.mark.browser
 
@@ -95,15 +97,49 @@ def get(server: Server, path: str, hops: int = 5) -> tuple[int, str]:
     pytest.fail(f"too many redirects for {path}")
 
 
+def listening_addresses(port: int) -> set[str]:
+    """The IPv4 addresses something listens on at `port`, read from /proc/net/tcp (skips elsewhere)."""
+    table = Path("/proc/net/tcp")
+    if not table.exists():
+        pytest.skip("no /proc/net/tcp to read listening addresses from")
+    rows = [line.split() for line in table.read_text().splitlines()[1:]]
+    found = {row[1] for row in rows if row[3] == "0A" and int(row[1].split(":")[1], 16) == port}
+    return {".".join(str(int(a[i:i + 2], 16)) for i in (6, 4, 2, 0)) for a, _ in (f.split(":") for f in found)}
+
+
 def test_the_command_prints_the_address_and_binds_to_this_machine_only(app_server: Server) -> None:
     port = urlsplit(app_server.url).port
+    assert port is not None
     assert f"Serving the ROS1 course app on http://127.0.0.1:{port}/" in app_server.log_text()
-    listening = Path("/proc/net/tcp")
-    if not listening.exists():
-        pytest.skip("no /proc/net/tcp to read the listening address from")
-    rows = [line.split() for line in listening.read_text().splitlines()[1:]]
-    local = {row[1] for row in rows if row[3] == "0A" and int(row[1].split(":")[1], 16) == port}
-    assert local == {f"0100007F:{port:04X}"}
+    assert listening_addresses(port) == {"127.0.0.1"}
+
+
+def test_host_and_port_options_bind_where_they_say(tmp_path: Path) -> None:
+    port = free_port()
+    command = [str(BIN / "ros1-course"), "app", "--host", "127.0.0.2", "--port", str(port), "--no-browser"]
+    with running(command, f"http://127.0.0.2:{port}/", VOILA_READY, tmp_path / "app.log") as server:
+        assert f"Serving the ROS1 course app on http://127.0.0.2:{port}/" in server.log_text()
+        assert listening_addresses(port) == {"127.0.0.2"}
+
+
+def test_without_no_browser_the_command_opens_the_app_from_a_page_that_stays_offline(tmp_path: Path) -> None:
+    opened, browser = tmp_path / "opened.txt", tmp_path / "browser"
+    browser.write_text(f'#!/bin/sh\necho "$1" > {opened}\n', encoding="utf-8")
+    browser.chmod(0o755)
+    port, log = free_port(), tmp_path / "app.log"
+    with log.open("w") as out:
+        process = subprocess.Popen([str(BIN / "ros1-course"), "app", "--port", str(port)],
+                                   env={**os.environ, "BROWSER": str(browser)}, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60
+        while not opened.exists() and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.2)
+    finally:
+        stop(process)
+    assert opened.exists(), log.read_text(errors="replace")[-2000:]
+    page = Path(urlsplit(opened.read_text(encoding="utf-8").strip()).path).read_text(encoding="utf-8")
+    assert f"http://127.0.0.1:{port}/" in page
+    assert "https://" not in page and "cdn." not in page
 
 
 def test_the_command_refuses_a_port_in_use(app_server: Server) -> None:
@@ -159,19 +195,11 @@ def broken_app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Serv
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(notebook, folder / "app.ipynb")
     port = free_port()
-    log = folder / "voila.log"
-    env = {"JUPYTER_PATH": str(PROJECT_ROOT / "share" / "jupyter"), "PATH": str(BIN)}
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "voila", "app.ipynb", f"--port={port}", "--no-browser"],
-            cwd=folder, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )
-    server = Server(f"http://127.0.0.1:{port}/", process, log)
-    try:
-        wait_for_http(server.url + "voila/static/voila.js", process, log, 90)
+    env = {**os.environ, "JUPYTER_PATH": str(PROJECT_ROOT / "share" / "jupyter")}
+    command = [sys.executable, "-m", "voila", "app.ipynb", f"--port={port}", "--no-browser"]
+    with running(command, f"http://127.0.0.1:{port}/", VOILA_READY, folder / "voila.log", cwd=folder,
+                 env=env) as server:
         yield server
-    finally:
-        stop(process)
 
 
 def test_a_failing_cell_shows_a_friendly_message_not_a_traceback(
@@ -199,3 +227,18 @@ def test_the_app_opens_in_a_jupyter_server_with_the_voila_extension(
     expect(page.get_by_role("table", name="Therapy activity against G2032R")).to_be_visible()
     assert "Traceback" not in page.content()
     snapshot(page, "09-jupyter-server-voila-extension")
+
+
+def test_requests_that_would_leave_the_machine_are_blocked_and_recorded(
+    open_app: Callable[[], Page], blocked: list[str]
+) -> None:
+    page = open_app()
+    page.evaluate("""async () => {
+        await fetch("https://cdn.jsdelivr.net/npm/example.css").catch(() => null);
+        await new Promise(resolve => {
+            const socket = new WebSocket("wss://example.org/socket");
+            socket.onclose = resolve; socket.onerror = resolve;
+        });
+    }""")
+    assert blocked == ["https://cdn.jsdelivr.net/npm/example.css", "wss://example.org/socket"]
+    blocked.clear()
