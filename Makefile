@@ -8,7 +8,7 @@ PORT ?= 8866
 
 .PHONY: app test lab bench notebooks check lint clean
 
-$(STAMP): requirements.lock pyproject.toml
+$(STAMP): requirements.lock pyproject.toml $(wildcard share/jupyter/voila/templates/ros1/*)
 	@echo "Setting up $(VENV) from requirements.lock (first run only: a few minutes)..."
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
@@ -23,8 +23,8 @@ test: $(STAMP)  ## lint, validate the content, run unit, notebook (nbval) and br
 	$(BIN)/ros1-course check
 	$(BIN)/pytest
 
-lab: $(STAMP)  ## open the lessons in JupyterLab
-	$(BIN)/jupyter lab notebooks/
+lab: $(STAMP)  ## open the lessons in JupyterLab (the app also at /voila/render/notebooks/app.ipynb)
+	JUPYTER_PATH=$(CURDIR)/share/jupyter $(BIN)/jupyter lab
 
 check: $(STAMP)  ## validate content/ and list statements past their review date
 	$(BIN)/ros1-course check

@@ -47,7 +47,7 @@ class CaseStepper(w.VBox):
         self.back_button = w.Button(description="Back", icon="arrow-left", tooltip="Previous step")
         self.next_button = w.Button(description="Next", icon="arrow-right", tooltip="Next step")
         self.position = w.HTML()
-        self.progress = w.IntProgress(min=1, max=len(self.steps), value=1, description="Progress")
+        self.progress = w.IntProgress(min=0, max=len(self.steps), value=1, description="Progress")
         self.step_view = w.HTML()
         self.choice_detail = w.HTML()
         self.hint = w.HTML()

@@ -18,6 +18,10 @@ CSS = """
 .ros1 .ros1-stack { flex-direction: column; align-items: flex-start; height: auto; }
 .ros1 .ros1-stack > .widget-label { width: auto; max-width: 100%; font-weight: 600; margin-bottom: 4px; }
 .ros1 .widget-radio-box label, .ros1 .widget-checkbox label { white-space: normal; height: auto; }
+.ros1 .widget-radio-box { width: auto; max-width: 100%; flex: 1 1 auto; }
+.ros1 .ros1-stack .widget-radio-box { min-width: min(40em, 100%); }
+.ros1 .widget-text { width: auto; }
+.ros1 .widget-text input[type="text"] { min-width: 16em; }
 .ros1 .widget-checkbox { height: auto; width: auto; }
 .ros1 .widget-button, .ros1 .widget-toggle-button { min-height: 40px; height: auto; }
 .ros1 button:focus-visible, .ros1 select:focus-visible, .ros1 input:focus-visible {
