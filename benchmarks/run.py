@@ -23,6 +23,7 @@ def main() -> int:
         spec = importlib.util.spec_from_file_location(path.stem, path)
         assert spec and spec.loader
         module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module
         spec.loader.exec_module(module)
         print(f"\n== {path.stem.removeprefix('bench_')} ==")
         module.main()

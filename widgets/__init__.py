@@ -1,7 +1,7 @@
 """The course's widgets, built on the guidance module alone: explorers, case stepper, quiz and panels."""
 
 from .case import CaseStepper
-from .panels import disclaimer, facts, references, review_status
+from .panels import disclaimer, facts, options, references, review_status
 from .partners import FusionPartnerExplorer
 from .quiz import Quiz
 from .resistance import ResistanceExplorer
@@ -14,6 +14,7 @@ __all__ = [
     "ResistanceExplorer",
     "disclaimer",
     "facts",
+    "options",
     "references",
     "review_status",
     "style",

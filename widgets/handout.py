@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 
 from content import Guidance
-from content.guidance import Found
+from content.guidance import ACTIVITY_ORDER, EVIDENCE_ORDER, ActivityRow, Found
 from content.schema import Mutation
 
 from . import pictures
@@ -42,6 +42,11 @@ body { margin: 0; background: #ffffff; font-family: system-ui, -apple-system, "S
 
 def _long_date(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
+
+
+def _best_evidence_first(row: ActivityRow) -> tuple[int, int]:
+    """Sort key: the order `Guidance.next_steps` lists therapies in (activity, then kind of evidence)."""
+    return ACTIVITY_ORDER[row.activity], EVIDENCE_ORDER[row.evidence]
 
 
 class _Handout:
@@ -98,55 +103,64 @@ class _Handout:
                 f"options, with UK funding status</caption><thead><tr>{head}</tr></thead><tbody>{rows}</tbody>"
                 "</table>")
 
-    def resistance(self, after: str, found: Sequence[Found[Mutation]]) -> str:
+    def resistance(self, after: str | None, found: Sequence[Found[Mutation]]) -> str:
         g = self.g
-        steps = g.next_steps(after=after, mutation=[f.entry.name for f in found])
-        parts = [f"<h2>After progression on {esc(steps.after)}</h2>"]
-        if not steps.mutations:
+        names = tuple(dict.fromkeys(f.entry.name for f in found))
+        heading = f"After progression on {esc(after)}" if after else "After progression (therapy not stated)"
+        parts = [f"<h2>{heading}</h2>"]
+        if not names:
             return parts[0] + note_box("No resistance mutation was chosen for this handout.", "message")
-        if len(steps.mutations) > 1:
+        if len(names) > 1:
             parts.append(note_box(
-                f"{len(steps.mutations)} mutations were chosen. The course has no data on these mutations together "
+                f"{len(names)} mutations were chosen. The course has no data on these mutations together "
                 "(a compound mutation): each mutation is shown on its own. Do not read the rows as an answer "
                 "for the combination.", "warning"))
-        parts.append(f"<p>Leaving out {esc(steps.after)}, which the patient progressed on; best evidence of "
-                     "activity first.</p>")
+        if after:
+            steps = g.next_steps(after=after, mutation=names)
+            all_rows, trials = list(steps.rows), [steps.trials] if steps.trials else []
+            parts.append(f"<p>Leaving out {esc(after)}, which the patient progressed on; best evidence of "
+                         "activity first.</p>")
+        else:
+            all_rows = sorted(g.activity_rows(*names), key=_best_evidence_first)
+            trials = g.facts("trials")
+            parts.append("<p>The therapy the patient progressed on was not stated: every therapy is shown; "
+                         "best evidence of activity first.</p>")
         parts += [
             note_box(f"<strong>{esc(f.query)} is shown as {esc(f.entry.name)}.</strong> {esc(f.note)} "
                      f"{self.cite(f.note_sources)}", "warning")
             for f in found if f.note
         ]
-        for name in steps.mutations:
+        for name in names:
             mutation = g.mutation(name)
             region = self.statement(mutation.region.text, mutation.region.sources, mutation.region.checked)
-            own = g.activity_of(name, steps.after)
-            rows = [row for row in steps.rows if row.mutation == name]
+            rows = [row for row in all_rows if row.mutation == name]
             for row in rows:
                 self.cited += row.sources
-            parts += [
-                f"<h3>{esc(name)} ({esc(mutation.hgvs_p)})</h3><p>{region}</p>",
-                f"<p>{esc(steps.after)} against {esc(name)}: {activity_badge(own.activity)}</p>",
-                activity_table(g, rows, f"Therapy activity against {name}, after {steps.after}"),
-            ]
-        grid = g.activity_rows(*steps.mutations)
-        picture = pictures.activity_heatmap(steps.mutations, tuple(t.name for t in g.therapies),
+            parts.append(f"<h3>{esc(name)} ({esc(mutation.hgvs_p)})</h3><p>{region}</p>")
+            if after:
+                parts.append(f"<p>{esc(after)} against {esc(name)}: "
+                             f"{activity_badge(g.activity_of(name, after).activity)}</p>")
+            caption = f"Therapy activity against {name}" + (f", after {after}" if after else "")
+            parts.append(activity_table(g, rows, caption))
+        grid = g.activity_rows(*names)
+        picture = pictures.activity_heatmap(names, tuple(t.name for t in g.therapies),
                                             tuple((row.activity, row.evidence) for row in grid))
         parts.append(picture.html("At a glance: every therapy against the chosen mutations. The tables above "
                                   "give each row's reason and sources."))
-        if steps.trials:
-            trials = steps.trials
-            parts.append(f"<p>{self.statement(trials.text, trials.sources, trials.checked)}</p>")
+        parts += [f"<p>{self.statement(fact.text, fact.sources, fact.checked)}</p>" for fact in trials]
         return "".join(parts)
 
 
-def handout_html(guidance: Guidance, partner: str, mutations: Iterable[str], after: str,
+def handout_html(guidance: Guidance, partner: str, mutations: Iterable[str], after: str | None,
                  today: dt.date | None = None) -> str:
-    """The handout as one self-contained HTML document. Names may be in any accepted spelling (aliases,
-    the seed's misspellings); raises UnknownEntryError, before rendering anything, for a name it does not know."""
+    """The handout as one self-contained HTML document. `mutations` may be empty (the handout says none was
+    chosen) and `after` None (the therapy progressed on was not stated: no therapy is left out). Names may be in
+    any accepted spelling (aliases, the seed's misspellings); raises UnknownEntryError, before rendering
+    anything, for a name it does not know."""
     g, today = guidance, today or dt.date.today()
     found_partner = g.find("partner", partner)
     found = [g.find("mutation", m) for m in mutations]
-    progressed_on = g.therapy(after).name
+    progressed_on = g.therapy(after).name if after is not None else None
     h = _Handout(g, today)
     symbol = found_partner.entry.symbol
     names = list(dict.fromkeys(f.entry.name for f in found))
@@ -158,12 +172,14 @@ def handout_html(guidance: Guidance, partner: str, mutations: Iterable[str], aft
         "references": "<h2>Key references</h2>" + reference_list(g, h.cited),
         "review": "<h2>Review status of the content</h2>" + review_status_html(g, today),
     }
-    chosen = (f"Fusion partner {esc(symbol)}; progressed on {esc(progressed_on)}; resistance mutation"
+    progressed = f"progressed on {esc(progressed_on)}" if progressed_on else "therapy progressed on not stated"
+    chosen = (f"Fusion partner {esc(symbol)}; {progressed}; resistance mutation"
               f"{'s' if len(names) != 1 else ''} found: {esc(', '.join(names)) or 'none chosen'}.")
     meta = (f'<p class="ros1-meta">Generated <time datetime="{today.isoformat()}">{_long_date(today)}</time>. '
             f"Content version {esc(g.knowledge.fingerprint)}.</p>")
     body = "".join(f'<section id="{name}">{html}</section>' for name, html in sections.items())
-    title = f"ROS1 case handout: {symbol}-ROS1, after {progressed_on}, {', '.join(names) or 'no mutation'}"
+    after_words = f"after {progressed_on}" if progressed_on else "therapy progressed on not stated"
+    title = f"ROS1 case handout: {symbol}-ROS1, {after_words}, {', '.join(names) or 'no mutation'}"
     return (
         '<!DOCTYPE html>\n<html lang="en-GB"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'

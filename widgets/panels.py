@@ -1,4 +1,5 @@
-"""Static panels for the lessons and the app: disclaimer, review status, references and a topic's facts.
+"""Static panels for the lessons and the app: disclaimer, review status, references, a topic's facts and the
+UK treatment options.
 
 Each returns an ipywidgets.HTML (readable from Python through `.value`) built from the course's content.
 """
@@ -14,7 +15,7 @@ import ipywidgets as w
 from content import Guidance, UnknownEntryError, load_guidance
 from content.schema import Topic
 
-from .markup import bullet_list, esc, note_box, reference_list, statement
+from .markup import bullet_list, cite, esc, note_box, reference_list, statement
 from .style import CSS, ROOT_CLASS
 
 
@@ -89,3 +90,24 @@ def facts(topic: str, guidance: Guidance | None = None, today: dt.date | None = 
     html = bullet_list(items) if items else note_box(f"The course has no facts on the topic {esc(topic)}.",
                                                      "message")
     return _panel(html, "facts")
+
+
+def options(line: str = "first", guidance: Guidance | None = None) -> w.HTML:
+    """The licensed ROS1 therapies as options in one line of treatment ('first' or 'later') in the UK, funded
+    ones first: an accessible table of therapy, funded (in words), UK status, the reason and its sources.
+
+    Raises UnknownEntryError for a line of treatment the content does not know.
+    """
+    g = guidance or load_guidance()
+    rows = "".join(
+        f'<tr><th scope="row">{esc(row.therapy)}</th><td>{"Yes" if row.funded else "No"}</td>'
+        f"<td>{esc(row.status)}</td><td>{esc(row.reason)}</td><td>{cite(g, row.sources) or 'None'}</td></tr>"
+        for row in g.option_rows(line=line, setting="UK")
+    )
+    head = "".join(f'<th scope="col">{name}</th>' for name in ("Therapy", "Funded", "UK status", "Why", "Sources"))
+    caption = f"{line.capitalize()}-line options in the UK, funded ones first"
+    return _panel(
+        f'<table class="ros1-table"><caption>{esc(caption)}</caption><thead><tr>{head}</tr></thead>'
+        f"<tbody>{rows}</tbody></table>",
+        "options",
+    )

@@ -45,6 +45,7 @@ class FusionPartnerExplorer(w.VBox):
             options=[THIS_PARTNER, COMPARE], description="View",
             tooltips=["One partner in detail", "Reported frequencies compared"]))
         self.details = w.HTML()
+        self.details.add_class("ros1-partner-details")
         self.schematic = w.HTML()
         self.comparison = w.HTML()
         self._partner_pane = w.VBox([self.details, self.schematic])

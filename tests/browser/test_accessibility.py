@@ -4,6 +4,7 @@ keyboard alone."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -65,11 +66,18 @@ def test_axe_finds_no_serious_violation_in_the_first_state_or_after_main_interac
     expect(page.get_by_role("heading", name="EZR-ROS1")).to_be_visible()
     found["partner EZR"] = serious_violations(page)
 
+    page.get_by_role("tab", name="First-line treatment").click()
+    expect(page.get_by_role("table", name=re.compile("^First-line options in the UK"))).to_be_visible()
+    found["first-line options"] = serious_violations(page)
+
     page.get_by_role("tab", name="Progression and resistance").click()
     found["no mutation chosen"] = serious_violations(page)
     page.get_by_role("checkbox", name="G2032R", exact=True).check()
     expect(page.get_by_role("table", name="Therapy activity against G2032R")).to_be_visible()
     found["G2032R chosen"] = serious_violations(page)
+    page.get_by_role("button", name="Prepare handout").click()
+    expect(page.get_by_role("link", name="Download handout (HTML)")).to_be_visible()
+    found["handout ready"] = serious_violations(page)
 
     page.get_by_role("tab", name="Self-check").click()
     card = page.locator(".ros1-question").first
@@ -127,3 +135,11 @@ def test_keyboard_alone_reaches_and_operates_the_main_controls(
     page.keyboard.press("Space")
     expect(page.get_by_role("table", name="Therapy activity against G2032R")).to_be_visible()
     snapshot(page, "07-keyboard-g2032r")
+
+    press_tab_until(page, lambda f: f == "button:Prepare handout")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("link", name="Download handout (HTML)")).to_be_visible()
+    press_tab_until(page, lambda f: f == "a:Download handout (HTML)")
+    with page.expect_download() as download:
+        page.keyboard.press("Enter")
+    assert download.value.suggested_filename == "ros1-handout.html"

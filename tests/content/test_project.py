@@ -49,3 +49,26 @@ def test_readme_gives_the_two_commands_and_ci_runs_the_test_one() -> None:
     assert "make app" in readme and "make test" in readme
     ci = (ROOT / ".ci" / "run").read_text()
     assert ci.rstrip().splitlines()[-1] == "make test"
+
+
+def test_binder_link_environment_and_voila_settings_agree() -> None:
+    import json
+    import tomllib
+    from urllib.parse import parse_qs, unquote, urlparse
+
+    readme = (ROOT / "README.md").read_text()
+    link = re.search(r"https://mybinder\.org/v2/gh/\S+?\?urlpath=[^\s)`]+", readme)
+    assert link, "the README gives a Binder link that opens the app"
+    urlpath = unquote(parse_qs(urlparse(link.group(0)).query)["urlpath"][0])
+    assert urlpath.startswith("voila/render/")
+    assert (ROOT / urlpath.removeprefix("voila/render/")).is_file(), f"{urlpath} names the app notebook"
+
+    template = json.loads((ROOT / "voila.json").read_text())["VoilaConfiguration"]["template"]
+    data_files = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["data-files"]
+    assert f"share/jupyter/voila/templates/{template}" in data_files, "the template is installed with the package"
+    assert (ROOT / "share" / "jupyter" / "voila" / "templates" / template / "index.html.j2").is_file()
+
+    environment = yaml.safe_load((ROOT / "environment.yml").read_text())
+    pip_section = next(item["pip"] for item in environment["dependencies"] if isinstance(item, dict))
+    assert "." in pip_section, "Binder installs the course itself, not editable, so the template is installed"
+    assert any(req.startswith("voila==") for req in pip_section)

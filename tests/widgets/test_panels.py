@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
 from content import UnknownEntryError
-from widgets import disclaimer, facts, references, review_status
+from widgets import disclaimer, facts, options, references, review_status
 from widgets.markup import percent
 
 
@@ -66,3 +67,28 @@ def test_an_unknown_topic_is_an_error():
 
 def test_percent_keeps_one_decimal_and_more_where_given():
     assert (percent(17.0), percent(49.1), percent(2.35)) == ("17.0%", "49.1%", "2.35%")
+
+
+def test_options_list_every_first_line_option_with_funding_status_and_sources(guidance, table_rows):
+    panel = options()
+    rows = table_rows(panel.value)
+    expected = guidance.option_rows(line="first", setting="UK")
+    assert list(rows) == [o.therapy for o in expected]
+    for option in expected:
+        funded, status, why, sources = rows[option.therapy]
+        assert (funded, status, why) == ("Yes" if option.funded else "No", option.status, option.reason)
+        assert re.findall(r"[a-z0-9-]+", sources) == list(option.sources)
+        assert all(f'href="{guidance.source(s).link}"' in panel.value for s in option.sources)
+    assert "<caption>First-line options in the UK" in panel.value
+    assert "ros1-options" in panel._dom_classes
+
+
+def test_options_of_a_later_line_say_funded_as_the_content_does_for_that_line(guidance, table_rows):
+    later = table_rows(options(line="later").value)
+    assert {t: cells[0] for t, cells in later.items()} == {
+        o.therapy: "Yes" if o.funded else "No" for o in guidance.option_rows(line="later", setting="UK")}
+
+
+def test_options_of_an_unknown_line_is_an_error():
+    with pytest.raises(UnknownEntryError, match="no line of treatment 'second'"):
+        options(line="second")

@@ -25,7 +25,7 @@ def all_parts(widget: w.Widget):
 
 def test_the_public_names():
     assert {"FusionPartnerExplorer", "ResistanceExplorer", "CaseStepper", "Quiz", "disclaimer", "facts",
-            "references", "review_status", "style"} <= set(widgets.__all__)
+            "options", "references", "review_status", "style"} <= set(widgets.__all__)
 
 
 @pytest.mark.parametrize("widget_class", WIDGETS)
