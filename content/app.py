@@ -14,6 +14,7 @@ import json
 import os
 import socket
 import sys
+import tempfile
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -67,6 +68,18 @@ def port_in_use(host: str, port: int) -> bool:
         return probe.connect_ex((host, port)) == 0
 
 
+def prepare_pictures() -> None:
+    """Draw the app's pictures once, into a fresh folder its kernels share (named in the environment they
+    inherit), so no visitor's kernel imports matplotlib or draws: less CPU and memory per visitor."""
+    from widgets.pictures import PICTURE_STORE  # the app layer: the one place the command needs the widgets
+    from widgets.predraw import predraw
+
+    print("Drawing the app's pictures once for all visitors...", flush=True)
+    store = Path(tempfile.mkdtemp(prefix="ros1-course-pictures-"))
+    predraw(store)
+    os.environ[PICTURE_STORE] = str(store)
+
+
 def run_app(args: argparse.Namespace) -> int:
     """Print the address, then become Voila (run from the project root), so signals reach it directly."""
     if not APP_NOTEBOOK.is_file():
@@ -76,6 +89,7 @@ def run_app(args: argparse.Namespace) -> int:
         print(f"ros1-course: port {args.port} on {args.host} is in use; choose another with --port.",
               file=sys.stderr)
         return 2
+    prepare_pictures()
     print(f"Serving the ROS1 course app on {app_url(args.host, args.port)} (Ctrl+C to stop)", flush=True)
     os.chdir(PROJECT_ROOT)
     command = voila_command(args.port, args.host, not args.no_browser)

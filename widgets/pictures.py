@@ -8,10 +8,17 @@ matplotlib's object interface on the Agg canvas, so it never touches pyplot or t
 from __future__ import annotations
 
 import base64
+import functools
+import hashlib
 import io
+import json
+import os
+import tempfile
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .markup import ACTIVITY, EVIDENCE, esc, percent
@@ -43,6 +50,40 @@ class Picture:
         )
 
 
+# A folder of pictures shared by processes (the app's kernels): set by `ros1-course app`, filled by
+# `widgets.predraw`. A kernel that finds its picture there never imports matplotlib.
+PICTURE_STORE = "ROS1_COURSE_PICTURE_STORE"
+_CODE_VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+
+
+def shared(draw: Callable[..., Picture]) -> Callable[..., Picture]:
+    """Reuse a picture another process drew into the folder named by $ROS1_COURSE_PICTURE_STORE (keyed by the
+    drawing function, its arguments and this module's code); draw and store it there when missing."""
+
+    @functools.wraps(draw)
+    def reuse_or_draw(*args: object) -> Picture:
+        folder = os.environ.get(PICTURE_STORE)
+        if not folder:
+            return draw(*args)
+        key = hashlib.sha256(repr((draw.__name__, args, _CODE_VERSION)).encode()).hexdigest()[:32]
+        path = Path(folder) / f"{key}.json"
+        try:
+            stored = json.loads(path.read_text(encoding="utf-8"))
+            return Picture(base64.b64decode(stored["png"]), stored["alt"])
+        except (OSError, ValueError, KeyError):
+            picture = draw(*args)
+        record = json.dumps({"png": base64.b64encode(picture.png).decode("ascii"), "alt": picture.alt})
+        try:
+            with tempfile.NamedTemporaryFile("w", dir=folder, suffix=".tmp", delete=False) as handle:
+                handle.write(record)
+            os.replace(handle.name, path)
+        except OSError:
+            pass  # a store that cannot be written only costs a redraw
+        return picture
+
+    return reuse_or_draw
+
+
 def _new_figure(width: float, height: float) -> Figure:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -66,6 +107,7 @@ def exon_words(exons: tuple[int, ...]) -> str:
 
 
 @lru_cache(maxsize=64)
+@shared
 def fusion_schematic(partner: str, partner_exon: int | None, ros1_exons: tuple[int, ...]) -> Picture:
     """The fusion protein, not to scale: the partner's 5' part joined to ROS1's 3' part with its kinase
     domain, the ROS1 breakpoint exons, and the partner's breakpoint exon or 'not confirmed'."""
@@ -102,6 +144,7 @@ def fusion_schematic(partner: str, partner_exon: int | None, ros1_exons: tuple[i
 
 
 @lru_cache(maxsize=16)
+@shared
 def frequency_chart(bars: tuple[tuple[str, float, str], ...], not_reported: tuple[str, ...]) -> Picture:
     """Horizontal bars of partners' reported frequencies; `bars` holds (partner, percent, footnote mark).
     Partners without a figure are named under the chart, not drawn as zero."""
@@ -129,6 +172,7 @@ def frequency_chart(bars: tuple[tuple[str, float, str], ...], not_reported: tupl
 
 
 @lru_cache(maxsize=16)
+@shared
 def activity_heatmap(mutations: tuple[str, ...], therapies: tuple[str, ...],
                      cells: tuple[tuple[str, str], ...]) -> Picture:
     """A mutation x therapy grid; `cells` holds (activity, evidence) row by row. Every cell carries a symbol
@@ -163,6 +207,7 @@ def activity_heatmap(mutations: tuple[str, ...], therapies: tuple[str, ...],
 
 
 @lru_cache(maxsize=32)
+@shared
 def figure_bars(title: str, bars: tuple[tuple[str, float, str], ...]) -> Picture:
     """Horizontal bars for a fact's reported figures; `bars` holds (label, value, unit). Odds ratios get a
     reference line at 1 (no association); percentages run from 0 to 100."""
