@@ -183,7 +183,10 @@ def floor_server(directory: Path, port: int) -> tuple[list[str], Path, str]:
 
 
 def app_server(port: int) -> tuple[list[str], Path, str]:
+    """The shipped settings; BENCH_APP_POOL=N measures with N preheated kernels (`ros1-course app --pool N`)."""
     command = [str(Path(sys.executable).parent / "ros1-course"), "app", f"--port={port}", "--no-browser"]
+    if os.environ.get("BENCH_APP_POOL"):
+        command.append(f"--pool={int(os.environ['BENCH_APP_POOL'])}")
     return command, ROOT, f"http://127.0.0.1:{port}/"
 
 

@@ -23,20 +23,24 @@ VOILA_SETTINGS = PROJECT_ROOT / "voila.json"
 TEMPLATES_ROOT = PROJECT_ROOT / "share" / "jupyter"
 
 
-def voila_defaults(settings_file: Path = VOILA_SETTINGS) -> tuple[str, int]:
-    """The address and port voila.json names (127.0.0.1:8866 when it names none or is not there)."""
+def voila_defaults(settings_file: Path = VOILA_SETTINGS) -> tuple[str, int, int]:
+    """The address, port and preheated-kernel pool size voila.json names (127.0.0.1:8866, pool 1 when it
+    names none or is not there)."""
     settings = json.loads(settings_file.read_text(encoding="utf-8")) if settings_file.is_file() else {}
-    voila = settings.get("Voila", {})
-    return str(voila.get("ip", "127.0.0.1")), int(voila.get("port", 8866))
+    voila, configuration = settings.get("Voila", {}), settings.get("VoilaConfiguration", {})
+    return (str(voila.get("ip", "127.0.0.1")), int(voila.get("port", 8866)),
+            int(configuration.get("default_pool_size", 1)))
 
 
 def add_app_command(commands: argparse._SubParsersAction) -> None:
     """Register `app` on the command line."""
-    host, port = voila_defaults()
+    host, port, pool = voila_defaults()
     app = commands.add_parser("app", help="serve the presenter app with Voila")
     app.add_argument("--port", type=int, default=port, help=f"port to serve on (default {port})")
     app.add_argument("--host", default=host, help=f"address to bind (default {host}: this machine only)")
     app.add_argument("--no-browser", action="store_true", help="do not open a browser")
+    app.add_argument("--pool", type=int, default=pool, metavar="N",
+                     help=f"kernels kept preheated for arriving visitors (default {pool}; for a class, its size)")
     app.set_defaults(run=run_app)
 
 
@@ -46,9 +50,10 @@ def app_url(host: str, port: int) -> str:
     return f"http://{shown}:{port}/"
 
 
-def voila_command(port: int, host: str, open_browser: bool) -> list[str]:
+def voila_command(port: int, host: str, open_browser: bool, pool: int) -> list[str]:
     """The Voila command line that serves the app; every other setting comes from voila.json."""
-    command = [sys.executable, "-m", "voila", str(APP_NOTEBOOK), f"--port={port}", f"--Voila.ip={host}"]
+    command = [sys.executable, "-m", "voila", str(APP_NOTEBOOK), f"--port={port}", f"--Voila.ip={host}",
+               f"--VoilaConfiguration.default_pool_size={max(pool, 0)}"]
     if not open_browser:
         command.append("--no-browser")
     return command
@@ -92,5 +97,5 @@ def run_app(args: argparse.Namespace) -> int:
     prepare_pictures()
     print(f"Serving the ROS1 course app on {app_url(args.host, args.port)} (Ctrl+C to stop)", flush=True)
     os.chdir(PROJECT_ROOT)
-    command = voila_command(args.port, args.host, not args.no_browser)
+    command = voila_command(args.port, args.host, not args.no_browser, args.pool)
     os.execve(command[0], command, voila_environment(dict(os.environ)))

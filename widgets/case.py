@@ -12,6 +12,7 @@ from content.schema import Step
 from .controls import labelled
 from .markup import EVIDENCE, activity_badge, activity_table, bullet_list, cite, esc, note_box, statement
 from .style import root, row, show, style
+from .terms import with_terms
 
 
 class CaseStepper(w.VBox):
@@ -119,9 +120,9 @@ class CaseStepper(w.VBox):
         facts = [self._facts[i] for i in step.teaches if i in self._facts]
         items = [statement(g, f.text, f.sources, f.checked) for f in facts]
         key_facts = "<h4>Key facts</h4>" + bullet_list(items) if items else ""
-        self.step_view.value = (
+        self.step_view.value = with_terms(g, (
             f"<h3>{esc(step.title)}</h3>{path}<p>{esc(step.text)} {cite(g, step.sources)}</p>{key_facts}"
-        )
+        ))
         for step_id, control in self.choices.items():
             show(control, step_id == step.id)
         waiting = step.choice is not None and self.choices[step.id].value is None

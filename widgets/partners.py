@@ -12,6 +12,7 @@ from . import pictures
 from .controls import labelled
 from .markup import bullet_list, cite, esc, note_box, percent, reference_list, statement
 from .style import root, row, show, style
+from .terms import with_terms
 
 THIS_PARTNER, COMPARE = "This partner", "Compare partners"
 
@@ -100,12 +101,12 @@ class FusionPartnerExplorer(w.VBox):
         notes = [statement(g, n.text, n.sources, n.checked) for n in p.notes]
         known = bullet_list(notes) if notes else (
             "<p>The course's sources hold no further notes on this partner.</p>")
-        self.details.value = (
+        self.details.value = with_terms(g, (
             f"<h3>{esc(p.symbol)}-ROS1</h3>{aliases}"
             f"<p>Reported as a ROS1 fusion partner {cite(g, p.reported.sources)}</p>"
             f"<p><strong>Reported frequency:</strong> {frequency}</p>"
             f"<h4>What is known</h4>{known}"
-        )
+        ))
         picture = pictures.fusion_schematic(p.symbol, p.breakpoint_exon, tuple(ros1.breakpoint_exons))
         caption = f"{esc(picture.alt)} {cite(g, ros1.sources)}"
         ids = [*p.reported.sources, *frequency_ids, *(s for n in p.notes for s in n.sources), *ros1.sources]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from content import Guidance, load_guidance
 
+from . import pictures
 from .partners import COMPARE, FusionPartnerExplorer
 from .pictures import PICTURE_STORE
 from .resistance import ResistanceExplorer
@@ -18,6 +19,8 @@ def predraw(store: Path, guidance: Guidance | None = None) -> int:
     $ROS1_COURSE_PICTURE_STORE set to `store`."""
     previous = os.environ.get(PICTURE_STORE)
     os.environ[PICTURE_STORE] = str(store)
+    for draw in (pictures.fusion_schematic, pictures.frequency_chart, pictures.activity_heatmap):
+        draw.cache_clear()  # pictures this process already holds must still reach the store
     try:
         g = guidance or load_guidance()
         explorer = FusionPartnerExplorer(guidance=g)

@@ -16,6 +16,7 @@ from content.record import Attempt, LearningRecord, recording_wanted
 from .controls import CheckboxGroup, labelled
 from .markup import cite, esc, note_box
 from .style import root, row, style
+from .terms import with_terms
 
 
 class QuestionCard(w.VBox):
@@ -67,11 +68,11 @@ class QuestionCard(w.VBox):
         verdict = '<span aria-hidden="true">✓</span> Correct.' if self.result else (
             '<span aria-hidden="true">✗</span> Not quite.')
         answer = "; ".join(esc(option) for option in q.options if option in q.answer)
-        self.feedback.value = note_box(
+        self.feedback.value = with_terms(self.guidance, note_box(
             f"<p><strong>{verdict}</strong> The answer: {answer}.</p>"
             f"<p>{esc(q.explanation)} {cite(self.guidance, q.sources)}</p>",
             "correct" if self.result else "wrong",
-        ) + self._save()
+        )) + self._save()
 
     def _save(self) -> str:
         """Save the attempt in the record, if any; returns a note when the record had to be set aside or

@@ -13,6 +13,7 @@ from . import pictures
 from .controls import CheckboxGroup, labelled
 from .markup import ACTIVITY, activity_badge, activity_table, cite, esc, note_box, statement
 from .style import root, row, style
+from .terms import with_terms
 
 NOT_STATED = ""
 
@@ -88,7 +89,7 @@ class ResistanceExplorer(w.VBox):
                      f"{cite(self.guidance, sources)}", "warning")
             for name, (query, note, sources) in self._notes.items() if name in chosen
         )
-        self.table.value = self._table_html(chosen) if chosen else note_box(
+        self.table.value = with_terms(self.guidance, self._table_html(chosen)) if chosen else note_box(
             "Choose at least one mutation to see each therapy's activity against it.", "message")
 
     def _table_html(self, chosen: tuple[str, ...]) -> str:

@@ -55,6 +55,12 @@ CSS = """
 .ros1-references { font-size: 0.95em; }
 .ros1-ref-id { font-weight: 600; }
 .ros1 .ros1-row { flex-flow: row wrap; gap: 12px 24px; align-items: flex-start; }
+.ros1 .ros1-term { border-bottom: 2px dotted #1a4f8b; cursor: help; }
+.ros1 .ros1-term:focus-visible { outline: 3px solid #1a4f8b; outline-offset: 2px; }
+.ros1 .ros1-term-tip { display: none; position: absolute; z-index: 10; max-width: 28em; margin-top: 1.6em;
+  padding: 6px 10px; background: #ffffff; color: #1a1a1a; border: 2px solid #1a4f8b; border-radius: 4px;
+  font-size: 0.9em; font-weight: normal; white-space: normal; }
+.ros1 .ros1-term:hover + .ros1-term-tip, .ros1 .ros1-term:focus + .ros1-term-tip { display: inline-block; }
 """
 
 

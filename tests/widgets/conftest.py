@@ -11,21 +11,33 @@ import pytest
 
 
 class _Text(HTMLParser):
-    """The text a reader sees in an HTML fragment (no tags, no <style>, entities decoded)."""
+    """The text a reader sees in an HTML fragment (no tags, no <style>, no glossary tooltips, which show only
+    on hover or focus; entities decoded)."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self._skip = 0
+        self._tip_depth = 0
 
     def handle_starttag(self, tag: str, attrs: list) -> None:
+        self._break(tag)
         self._skip += tag in ("style", "script")
+        if self._tip_depth or "ros1-term-tip" in (dict(attrs).get("class") or ""):
+            self._tip_depth += 1
 
     def handle_endtag(self, tag: str) -> None:
+        self._break(tag)
         self._skip -= tag in ("style", "script")
+        self._tip_depth -= 1 if self._tip_depth else 0
+
+    def _break(self, tag: str) -> None:
+        """Block-level tags separate words; inline ones (span, strong, a, ...) do not."""
+        if tag not in ("span", "strong", "em", "a", "b", "i", "code", "abbr", "sup", "sub"):
+            self.parts.append(" ")
 
     def handle_data(self, data: str) -> None:
-        if not self._skip:
+        if not self._skip and not self._tip_depth:
             self.parts.append(data)
 
 
@@ -33,7 +45,7 @@ def html_text(html: str) -> str:
     """Visible text of an HTML fragment, whitespace collapsed."""
     parser = _Text()
     parser.feed(html)
-    return re.sub(r"\s+", " ", " ".join(parser.parts)).strip()
+    return re.sub(r"\s+", " ", "".join(parser.parts)).strip()
 
 
 def visible(widget: w.Widget) -> Iterator[w.Widget]:
