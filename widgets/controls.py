@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 import ipywidgets as w
 import traitlets
 from ipywidgets.widgets.widget_bool import CheckboxStyle
 
-from .markup import esc
+from content import UnknownEntryError
+
+from .markup import esc, note_box
+
+T = TypeVar("T")
 
 
 class CheckboxGroup(w.VBox):
@@ -60,3 +65,17 @@ def labelled(control: w.DOMWidget) -> w.DOMWidget:
     """Let the control's description show in full and wrap (it is its visible label and accessible name)."""
     control.style.description_width = "initial"
     return control
+
+
+def resolve_typed(box: w.Text, message: w.HTML, resolve: Callable[[str], T]) -> T | None:
+    """What the learner typed in `box`, resolved; None (with the reason in `message`) when it is empty or
+    names nothing the course knows."""
+    query = box.value.strip()
+    if not query:
+        message.value = ""
+        return None
+    try:
+        return resolve(query)
+    except UnknownEntryError as error:
+        message.value = note_box(f"Not found: {esc(error)}", "message")
+        return None

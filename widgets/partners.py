@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import ipywidgets as w
 
-from content import Guidance, UnknownEntryError, load_guidance
+from content import Guidance, load_guidance
 from content.schema import Partner
 
 from . import pictures
-from .controls import labelled
+from .controls import labelled, resolve_typed
 from .markup import bullet_list, cite, esc, note_box, percent, reference_list, statement
 from .style import root, row, show, style
 from .terms import with_terms
@@ -68,14 +68,8 @@ class FusionPartnerExplorer(w.VBox):
         return self.guidance.partner(self.partner.value)
 
     def _find(self, _change: object = None) -> None:
-        query = self.find.value.strip()
-        if not query:
-            self.find_message.value = ""
-            return
-        try:
-            found = self.guidance.find("partner", query)
-        except UnknownEntryError as error:
-            self.find_message.value = note_box(f"Not found: {esc(error)}", "message")
+        found = resolve_typed(self.find, self.find_message, lambda query: self.guidance.find("partner", query))
+        if found is None:
             return
         self.partner.value = found.entry.symbol
         self.view.value = THIS_PARTNER

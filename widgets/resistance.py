@@ -7,10 +7,10 @@ from collections.abc import Iterable
 
 import ipywidgets as w
 
-from content import Guidance, UnknownEntryError, load_guidance
+from content import Guidance, load_guidance
 
 from . import pictures
-from .controls import CheckboxGroup, labelled
+from .controls import CheckboxGroup, labelled, resolve_typed
 from .markup import ACTIVITY, activity_badge, activity_table, cite, esc, note_box, statement
 from .style import root, row, style
 from .terms import with_terms
@@ -67,14 +67,8 @@ class ResistanceExplorer(w.VBox):
         return found.entry.name
 
     def _find(self, _change: object = None) -> None:
-        query = self.find.value.strip()
-        if not query:
-            self.find_message.value = ""
-            return
-        try:
-            name = self._resolve(query)
-        except UnknownEntryError as error:
-            self.find_message.value = note_box(f"Not found: {esc(error)}", "message")
+        name = resolve_typed(self.find, self.find_message, self._resolve)
+        if name is None:
             return
         self.find_message.value = note_box(f"Showing {esc(name)}.", "message")
         if name in self.mutations.value:
