@@ -96,6 +96,12 @@ class QuizQuestion:
     computed: bool
 
 
+def best_evidence_first(row: ActivityRow) -> tuple[int, int]:
+    """Sort key for therapies against a mutation: active before reduced, unknown and resistant; clinical
+    evidence before preclinical and predicted."""
+    return ACTIVITY_ORDER[row.activity], EVIDENCE_ORDER[row.evidence]
+
+
 class Guidance:
     """Questions about the course's knowledge, answered from validated content."""
 
@@ -118,6 +124,13 @@ class Guidance:
                     mutation, wrong.spelling, wrong.text, tuple(wrong.sources)
                 )
         self._activity = {(row.mutation, row.therapy): row for row in knowledge.activity}
+        self._terms = {term.id: term for term in knowledge.glossary}
+        # kind -> (index by normalised name, how a query is normalised, the canonical names)
+        self._lookups: dict[str, tuple[dict[str, Found], Callable[[str], str], list[str]]] = {
+            "partner": (self._partners, normalise_name, [p.symbol for p in knowledge.partners]),
+            "therapy": (self._therapies, normalise_name, [t.name for t in knowledge.therapies]),
+            "mutation": (self._mutations, normalise_mutation, [m.name for m in knowledge.mutations]),
+        }
 
     # --- the page and its sources ---------------------------------------------------------------
     @property
@@ -170,14 +183,10 @@ class Guidance:
 
     def find(self, kind: str, query: str) -> Found:
         """Look up a 'partner', 'therapy' or 'mutation'; the answer says how the query matched."""
-        lookups: dict[str, tuple[dict[str, Found], Callable[[str], str], list[str]]] = {
-            "partner": (self._partners, normalise_name, [p.symbol for p in self.knowledge.partners]),
-            "therapy": (self._therapies, normalise_name, [t.name for t in self.knowledge.therapies]),
-            "mutation": (self._mutations, normalise_mutation, [m.name for m in self.knowledge.mutations]),
-        }
-        if kind not in lookups:
-            raise UnknownEntryError("kind of entry", kind, closest(kind, list(lookups)), list(lookups))
-        index, normalise, known = lookups[kind]
+        if kind not in self._lookups:
+            kinds = list(self._lookups)
+            raise UnknownEntryError("kind of entry", kind, closest(kind, kinds), kinds)
+        index, normalise, known = self._lookups[kind]
         found = index.get(normalise(query))
         if found is None:
             names = [*known, *(f.query for f in index.values() if f.note)]
@@ -206,10 +215,10 @@ class Guidance:
 
     def term(self, term_id: str) -> schema.Term:
         """A glossary term by id."""
-        terms = {term.id: term for term in self.knowledge.glossary}
-        if term_id not in terms:
-            raise UnknownEntryError("glossary term", term_id, closest(term_id, list(terms)), sorted(terms))
-        return terms[term_id]
+        if term_id not in self._terms:
+            raise UnknownEntryError("glossary term", term_id, closest(term_id, list(self._terms)),
+                                    sorted(self._terms))
+        return self._terms[term_id]
 
     def fact(self, fact_id: str) -> schema.Fact:
         if fact_id not in self._facts:
@@ -255,7 +264,7 @@ class Guidance:
         asked = [mutation] if isinstance(mutation, str) else list(mutation or [])
         names = tuple(dict.fromkeys(self.mutation(m).name for m in asked))
         rows = [row for row in self.activity_rows(*names) if row.therapy != progressed_on] if names else []
-        rows.sort(key=lambda row: (ACTIVITY_ORDER[row.activity], EVIDENCE_ORDER[row.evidence]))
+        rows.sort(key=best_evidence_first)
         trials = self._facts.get("clinical-trials")
         return NextSteps(progressed_on, names, tuple(rows), trials)
 

@@ -11,12 +11,21 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 
 from content import Guidance
-from content.guidance import ACTIVITY_ORDER, EVIDENCE_ORDER, ActivityRow, Found
+from content.guidance import Found, best_evidence_first
 from content.schema import Mutation
 
 from . import pictures
-from .markup import activity_badge, activity_table, bullet_list, cite, esc, note_box, percent, reference_list
-from .markup import statement as sourced
+from .markup import (
+    Citations,
+    activity_badge,
+    activity_table,
+    bullet_list,
+    esc,
+    long_date,
+    note_box,
+    options_table,
+    percent,
+)
 from .panels import disclaimer_html, review_status_html
 from .style import CSS, ROOT_CLASS
 
@@ -40,32 +49,12 @@ body { margin: 0; background: #ffffff; font-family: system-ui, -apple-system, "S
 """
 
 
-def _long_date(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
-def _best_evidence_first(row: ActivityRow) -> tuple[int, int]:
-    """Sort key: the order `Guidance.next_steps` lists therapies in (activity, then kind of evidence)."""
-    return ACTIVITY_ORDER[row.activity], EVIDENCE_ORDER[row.evidence]
-
-
-class _Handout:
+class _Handout(Citations):
     """Renders the sections, remembering every source cited for the reference list."""
 
-    def __init__(self, guidance: Guidance, today: dt.date) -> None:
-        self.g = guidance
-        self.today = today
-        self.cited: list[str] = []
-
-    def cite(self, sources: Iterable[str]) -> str:
-        sources = list(sources)
-        self.cited += sources
-        return cite(self.g, sources)
-
-    def statement(self, text: str, sources: Iterable[str], checked: dt.date | None = None) -> str:
-        sources = list(sources)
-        self.cited += sources
-        return sourced(self.g, text, sources, checked, self.today)
+    @property
+    def g(self) -> Guidance:
+        return self.guidance
 
     def scenario(self) -> str:
         page = self.g.page
@@ -93,15 +82,9 @@ class _Handout:
         )
 
     def first_line(self) -> str:
-        rows = "".join(
-            f'<tr><th scope="row">{esc(o.therapy)}</th><td>{"Yes" if o.funded else "No"}</td>'
-            f"<td>{esc(o.status)}</td><td>{self.statement(o.reason, o.sources)}</td></tr>"
-            for o in self.g.option_rows(line="first", setting="UK")
-        )
-        head = "".join(f'<th scope="col">{h}</th>' for h in ("Therapy", "Funded", "UK status", "Why"))
-        return ('<h2>First-line options in the UK</h2><table class="ros1-table"><caption>Therapies as first-line '
-                f"options, with UK funding status</caption><thead><tr>{head}</tr></thead><tbody>{rows}</tbody>"
-                "</table>")
+        rows = self.g.option_rows(line="first", setting="UK")
+        return "<h2>First-line options in the UK</h2>" + options_table(
+            rows, "Therapies as first-line options, with UK funding status", self.cite)
 
     def resistance(self, after: str | None, found: Sequence[Found[Mutation]]) -> str:
         g = self.g
@@ -121,7 +104,7 @@ class _Handout:
             parts.append(f"<p>Leaving out {esc(after)}, which the patient progressed on; best evidence of "
                          "activity first.</p>")
         else:
-            all_rows = sorted(g.activity_rows(*names), key=_best_evidence_first)
+            all_rows = sorted(g.activity_rows(*names), key=best_evidence_first)
             trials = g.facts("trials")
             parts.append("<p>The therapy the patient progressed on was not stated: every therapy is shown; "
                          "best evidence of activity first.</p>")
@@ -169,13 +152,13 @@ def handout_html(guidance: Guidance, partner: str, mutations: Iterable[str], aft
         "fusion": h.fusion(symbol, found_partner.note),
         "first-line": h.first_line(),
         "resistance": h.resistance(progressed_on, found),
-        "references": "<h2>Key references</h2>" + reference_list(g, h.cited),
+        "references": "<h2>Key references</h2>" + h.references_html(),
         "review": "<h2>Review status of the content</h2>" + review_status_html(g, today),
     }
     progressed = f"progressed on {esc(progressed_on)}" if progressed_on else "therapy progressed on not stated"
     chosen = (f"Fusion partner {esc(symbol)}; {progressed}; resistance mutation"
               f"{'s' if len(names) != 1 else ''} found: {esc(', '.join(names)) or 'none chosen'}.")
-    meta = (f'<p class="ros1-meta">Generated <time datetime="{today.isoformat()}">{_long_date(today)}</time>. '
+    meta = (f'<p class="ros1-meta">Generated <time datetime="{today.isoformat()}">{long_date(today)}</time>. '
             f"Content version {esc(g.knowledge.fingerprint)}.</p>")
     body = "".join(f'<section id="{name}">{html}</section>' for name, html in sections.items())
     after_words = f"after {progressed_on}" if progressed_on else "therapy progressed on not stated"

@@ -7,28 +7,25 @@ widgets. Nothing clinical is written here: every statement comes from the guidan
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 
 from IPython.display import HTML
 
 from content import Guidance, load_guidance
-from content.schema import Fact
 
-from .markup import activity_table, bullet_list, cite, esc, note_box, reference_list, statement
+from .markup import Citations, activity_table, bullet_list, esc, note_box, options_table
 from .panels import disclaimer_html, review_status_html
 from .pictures import figure_bars
 from .quiz import Quiz
 from .style import CSS, ROOT_CLASS
 
 
-class Lesson:
+class Lesson(Citations):
     """Panels for lesson `number`, each citing its sources; `references()` lists every source shown."""
 
     def __init__(self, number: int, guidance: Guidance | None = None) -> None:
+        super().__init__(guidance or load_guidance())
         self.number = number
-        self.guidance = guidance or load_guidance()
-        self.cited: list[str] = []
 
     def __repr__(self) -> str:
         return f"Lesson({self.number})"
@@ -36,20 +33,6 @@ class Lesson:
     # --- shared rendering -----------------------------------------------------------------------
     def _panel(self, html: str) -> HTML:
         return HTML(f'<div class="{ROOT_CLASS}">{html}</div>')
-
-    def _statement(self, text: str, sources: Iterable[str], checked: dt.date | None = None) -> str:
-        sources = list(sources)
-        self.cited += sources
-        return statement(self.guidance, text, sources, checked)
-
-    def _cite(self, sources: Iterable[str]) -> str:
-        sources = list(sources)
-        self.cited += sources
-        return cite(self.guidance, sources)
-
-    def _fact(self, fact: Fact) -> str:
-        reported = ' <em class="ros1-reported">(reported)</em>' if fact.confidence == "reported" else ""
-        return self._statement(fact.text, fact.sources, fact.checked) + reported
 
     # --- panels ---------------------------------------------------------------------------------
     def header(self) -> HTML:
@@ -63,14 +46,14 @@ class Lesson:
     def scenario(self) -> HTML:
         """The seed page's clinical scenario, quoted, with its source."""
         page = self.guidance.page
-        return self._panel(f"<blockquote>{self._statement(page.scenario, [page.source])}</blockquote>")
+        return self._panel(f"<blockquote>{self.statement(page.scenario, [page.source])}</blockquote>")
 
     def errata(self, *erratum_ids: str) -> HTML:
         """Where the seed page is wrong or dated: what it says, what the course teaches, and the sources."""
         chosen = [e for e in self.guidance.page.errata if not erratum_ids or e.id in erratum_ids]
         items = [
             f"<p><strong>The page says:</strong> {esc(e.seed_says)}</p>"
-            f"<p><strong>The course teaches:</strong> {esc(e.course_says)} {self._cite(e.sources)}</p>"
+            f"<p><strong>The course teaches:</strong> {esc(e.course_says)} {self.cite(e.sources)}</p>"
             for e in chosen
         ]
         return self._panel("".join(note_box(item, "warning") for item in items))
@@ -80,16 +63,16 @@ class Lesson:
         step = next((s for s in self.guidance.steps if s.id == step_id), None)
         if step is None:
             return self._panel(note_box(f"The case has no step {esc(step_id)}.", "message"))
-        return self._panel(f"<h3>{esc(step.title)}</h3><p>{self._statement(step.text, step.sources)}</p>")
+        return self._panel(f"<h3>{esc(step.title)}</h3><p>{self.statement(step.text, step.sources)}</p>")
 
     def topic(self, topic: str, exclude: Iterable[str] = ()) -> HTML:
         """Every fact on a topic (except those named), each with its sources."""
         skip = set(exclude)
-        return self._panel(bullet_list([self._fact(f) for f in self.guidance.facts(topic) if f.id not in skip]))
+        return self._panel(bullet_list([self.fact(f) for f in self.guidance.facts(topic) if f.id not in skip]))
 
     def facts(self, *fact_ids: str) -> HTML:
         """The named facts, each with its sources."""
-        return self._panel(bullet_list([self._fact(self.guidance.fact(i)) for i in fact_ids]))
+        return self._panel(bullet_list([self.fact(self.guidance.fact(i)) for i in fact_ids]))
 
     def figure(self, fact_id: str) -> HTML:
         """A fact's figures as a bar chart (with alt text), captioned by the fact and its sources."""
@@ -99,21 +82,21 @@ class Lesson:
         )
         if not bars:
             return self._panel(note_box("This statement reports no figures to draw.", "message"))
-        return self._panel(figure_bars("", bars).html(self._fact(fact)))
+        return self._panel(figure_bars("", bars).html(self.fact(fact)))
 
     def ros1(self) -> HTML:
         """What every ROS1 fusion keeps of ROS1."""
         gene = self.guidance.ros1
-        return self._panel(f"<p>{self._statement(gene.text, gene.sources, gene.checked)}</p>")
+        return self._panel(f"<p>{self.statement(gene.text, gene.sources, gene.checked)}</p>")
 
     def therapies(self) -> HTML:
         """Each therapy: class, binding type, headline results, intracranial activity and UK status."""
         rows = []
         for t in self.guidance.therapies:
-            binding = self._statement(t.binding.text, t.binding.sources) if t.binding else "Not stated"
-            results = bullet_list([self._statement(r.text, r.sources, r.checked) for r in t.results]) or "None"
-            cns = self._statement(t.cns.text, t.cns.sources, t.cns.checked) if t.cns else "No data"
-            uk = self._statement(t.uk.text, t.uk.sources, t.uk.checked)
+            binding = self.statement(t.binding.text, t.binding.sources) if t.binding else "Not stated"
+            results = bullet_list([self.statement(r.text, r.sources, r.checked) for r in t.results]) or "None"
+            cns = self.statement(t.cns.text, t.cns.sources, t.cns.checked) if t.cns else "No data"
+            uk = self.statement(t.uk.text, t.uk.sources, t.uk.checked)
             kind = esc(t.drug_class) + (" <em>(investigational)</em>" if t.investigational else "")
             rows.append(f'<tr><th scope="row">{esc(t.name)}</th><td>{kind}</td><td>{binding}</td>'
                         f"<td>{results}</td><td>{cns}</td><td>{uk}</td></tr>")
@@ -124,22 +107,16 @@ class Lesson:
 
     def options(self, line: str = "first") -> HTML:
         """Therapies as options in a line of treatment in the UK: funded or not, and why."""
-        rows = "".join(
-            f'<tr><th scope="row">{esc(o.therapy)}</th><td>{"Yes" if o.funded else "No"}</td>'
-            f"<td>{esc(o.status)}</td><td>{self._statement(o.reason, o.sources)}</td></tr>"
-            for o in self.guidance.option_rows(line=line, setting="UK")
-        )
-        head = "".join(f'<th scope="col">{h}</th>' for h in ("Therapy", "Funded", "UK status", "Why"))
-        return self._panel(f'<table class="ros1-table"><caption>{esc(line.capitalize())}-line options in the '
-                           f"UK</caption><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
+        rows = self.guidance.option_rows(line=line, setting="UK")
+        return self._panel(options_table(rows, f"{line.capitalize()}-line options in the UK", self.cite))
 
     def mutations(self) -> HTML:
         """Each resistance mutation: HGVS name, region, frequency and notes, with sources."""
         rows = []
         for m in self.guidance.mutations:
-            region = self._statement(m.region.text, m.region.sources, m.region.checked)
-            frequency = "<br>".join(self._statement(f.text, f.sources, f.checked) for f in m.frequency)
-            notes = "<br>".join(self._statement(n.text, n.sources, n.checked) for n in m.notes)
+            region = self.statement(m.region.text, m.region.sources, m.region.checked)
+            frequency = "<br>".join(self.statement(f.text, f.sources, f.checked) for f in m.frequency)
+            notes = "<br>".join(self.statement(n.text, n.sources, n.checked) for n in m.notes)
             rows.append(f'<tr><th scope="row">{esc(m.name)}</th><td>{esc(m.hgvs_p)}</td><td>{region}</td>'
                         f"<td>{frequency or 'Not reported'}</td><td>{notes}</td></tr>")
         head = "".join(f'<th scope="col">{h}</th>' for h in ("Mutation", "HGVS", "Where", "How often", "Notes"))
@@ -153,13 +130,13 @@ class Lesson:
             self.cited += row.sources
         caption = f"After progression on {steps.after}, with {', '.join(steps.mutations)}"
         table = activity_table(self.guidance, steps.rows, caption)
-        trials = f"<p>{self._fact(steps.trials)}</p>" if steps.trials else ""
+        trials = f"<p>{self.fact(steps.trials)}</p>" if steps.trials else ""
         return self._panel(table + trials)
 
     def plain_language(self) -> HTML:
         """Each fact that has a plain-language version, beside the clinical statement."""
         rows = "".join(
-            f"<tr><td>{self._fact(f)}</td><td>{esc(f.plain)}</td></tr>"
+            f"<tr><td>{self.fact(f)}</td><td>{esc(f.plain)}</td></tr>"
             for f in self.guidance.facts() if f.plain
         )
         head = '<th scope="col">What the clinician reads</th><th scope="col">What you might say</th>'
@@ -177,14 +154,14 @@ class Lesson:
         """Every source this lesson has shown, numbered, in the order first cited."""
         if not self.cited:
             return self._panel(note_box("This lesson has cited no sources yet: run it from the top.", "message"))
-        return self._panel(reference_list(self.guidance, self.cited))
+        return self._panel(self.references_html())
 
     def glossary(self, *term_ids: str) -> HTML:
         """The named glossary terms as a definition list; each term is the target of the lesson's links
         (`#term-<id>`), and definitions that make a clinical claim show their sources."""
         items = []
         for term in (self.guidance.term(term_id) for term_id in term_ids):
-            sources = f" {self._cite(term.sources)}" if term.sources else ""
+            sources = f" {self.cite(term.sources)}" if term.sources else ""
             items.append(f'<dt id="term-{esc(term.id)}">{esc(term.term)}</dt>'
                          f"<dd>{esc(term.definition)}{sources}</dd>")
         return self._panel(f'<dl class="ros1-glossary">{"".join(items)}</dl>')

@@ -7,11 +7,12 @@ clinical statement, number and name comes from the records passed in.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from html import escape
 
 from content import Guidance
-from content.guidance import ActivityRow
+from content.guidance import ActivityRow, OptionRow
+from content.schema import Fact
 
 # Activity in words and a symbol, so that nothing depends on colour alone.
 ACTIVITY = {
@@ -56,6 +57,17 @@ def statement(guidance: Guidance, text: str, sources: Iterable[str], checked: dt
     return f"{esc(text)} {cite(guidance, sources)}{review_flag(guidance, checked, today)}"
 
 
+def long_date(day: dt.date) -> str:
+    """'4 May 2022'."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def fact_html(guidance: Guidance, fact: Fact, today: dt.date | None = None) -> str:
+    """A fact with its sources; a 'reported' fact says so."""
+    reported = ' <em class="ros1-reported">(reported)</em>' if fact.confidence == "reported" else ""
+    return statement(guidance, fact.text, fact.sources, fact.checked, today) + reported
+
+
 def bullet_list(items: Sequence[str]) -> str:
     """An HTML list of already-rendered items."""
     return "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
@@ -94,6 +106,49 @@ def activity_table(guidance: Guidance, rows: Sequence[ActivityRow], caption: str
         f'<table class="ros1-table"><caption>{esc(caption)}</caption>'
         f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
     )
+
+
+def options_table(rows: Sequence[OptionRow], caption: str, cite_sources: Callable[[Iterable[str]], str]) -> str:
+    """Therapies as options in a line of treatment: therapy, funded (in words), UK status, why, sources."""
+    body = "".join(
+        f'<tr><th scope="row">{esc(row.therapy)}</th><td>{"Yes" if row.funded else "No"}</td>'
+        f"<td>{esc(row.status)}</td><td>{esc(row.reason)}</td><td>{cite_sources(row.sources) or 'None'}</td></tr>"
+        for row in rows
+    )
+    head = "".join(f'<th scope="col">{name}</th>' for name in ("Therapy", "Funded", "UK status", "Why", "Sources"))
+    return (f'<table class="ros1-table"><caption>{esc(caption)}</caption><thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table>")
+
+
+class Citations:
+    """Renders sourced text and remembers every source cited, in order, for a reference list (a lesson's,
+    a handout's)."""
+
+    def __init__(self, guidance: Guidance, today: dt.date | None = None) -> None:
+        self.guidance = guidance
+        self.today = today
+        self.cited: list[str] = []
+
+    def cite(self, sources: Iterable[str]) -> str:
+        """Bracketed links to the sources, remembered."""
+        sources = list(sources)
+        self.cited += sources
+        return cite(self.guidance, sources)
+
+    def statement(self, text: str, sources: Iterable[str], checked: dt.date | None = None) -> str:
+        """A sourced statement, its sources remembered."""
+        sources = list(sources)
+        self.cited += sources
+        return statement(self.guidance, text, sources, checked, self.today)
+
+    def fact(self, fact: Fact) -> str:
+        """A fact with its sources ('reported' ones say so), remembered."""
+        self.cited += fact.sources
+        return fact_html(self.guidance, fact, self.today)
+
+    def references_html(self) -> str:
+        """Every source cited so far, numbered, each once."""
+        return reference_list(self.guidance, self.cited)
 
 
 def reference_list(guidance: Guidance, source_ids: Iterable[str]) -> str:

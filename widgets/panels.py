@@ -15,7 +15,7 @@ import ipywidgets as w
 from content import Guidance, UnknownEntryError, load_guidance
 from content.schema import Topic
 
-from .markup import bullet_list, cite, esc, note_box, reference_list, statement
+from .markup import bullet_list, cite, esc, fact_html, long_date, note_box, options_table, reference_list
 from .style import CSS, ROOT_CLASS
 
 
@@ -24,10 +24,6 @@ def _panel(html: str, name: str) -> w.HTML:
     panel.add_class(ROOT_CLASS)
     panel.add_class(f"ros1-{name}")
     return panel
-
-
-def _long_date(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def disclaimer_html(g: Guidance) -> str:
@@ -61,7 +57,7 @@ def review_status_html(g: Guidance, today: dt.date | None = None) -> str:
     )
     html = (
         f"<p><strong>Seed page:</strong> {esc(page.title)} ({esc(page.publisher)}). "
-        f"Last reviewed {_long_date(page.last_reviewed)}; next review due {_long_date(due)} "
+        f"Last reviewed {long_date(page.last_reviewed)}; next review due {long_date(due)} "
         f"<strong>({state})</strong>.</p><p>{statements}</p>"
     )
     return note_box(html, "warning" if due < today or overdue else "note")
@@ -82,11 +78,7 @@ def facts(topic: str, guidance: Guidance | None = None, today: dt.date | None = 
     if topic not in topics:
         raise UnknownEntryError("topic", topic, [], topics)
     g = guidance or load_guidance()
-    items = [
-        statement(g, fact.text, fact.sources, fact.checked, today)
-        + (' <em class="ros1-reported">(reported)</em>' if fact.confidence == "reported" else "")
-        for fact in g.facts(topic)
-    ]
+    items = [fact_html(g, fact, today) for fact in g.facts(topic)]
     html = bullet_list(items) if items else note_box(f"The course has no facts on the topic {esc(topic)}.",
                                                      "message")
     return _panel(html, "facts")
@@ -99,15 +91,6 @@ def options(line: str = "first", guidance: Guidance | None = None) -> w.HTML:
     Raises UnknownEntryError for a line of treatment the content does not know.
     """
     g = guidance or load_guidance()
-    rows = "".join(
-        f'<tr><th scope="row">{esc(row.therapy)}</th><td>{"Yes" if row.funded else "No"}</td>'
-        f"<td>{esc(row.status)}</td><td>{esc(row.reason)}</td><td>{cite(g, row.sources) or 'None'}</td></tr>"
-        for row in g.option_rows(line=line, setting="UK")
-    )
-    head = "".join(f'<th scope="col">{name}</th>' for name in ("Therapy", "Funded", "UK status", "Why", "Sources"))
     caption = f"{line.capitalize()}-line options in the UK, funded ones first"
-    return _panel(
-        f'<table class="ros1-table"><caption>{esc(caption)}</caption><thead><tr>{head}</tr></thead>'
-        f"<tbody>{rows}</tbody></table>",
-        "options",
-    )
+    rows = g.option_rows(line=line, setting="UK")
+    return _panel(options_table(rows, caption, lambda ids: cite(g, ids)), "options")
