@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ContentError, UnknownEntryError
-from .guidance import Guidance, load_guidance
+from .guidance import SETTING_NAMES, Guidance, load_guidance
 from .record import LearningRecord, summary_html, write_atomic
 
 KINDS = ("mutation", "partner", "therapy")
@@ -171,6 +171,8 @@ def describe(guidance: Guidance, kind: str, name: str) -> dict[str, Any]:
     found = guidance.find(kind, name)
     record = found.entry.model_dump(mode="json")
     answer: dict[str, Any] = {"kind": kind, "query": name, "match_note": found.note, kind: record}
+    if kind == "therapy":  # the UK status by setting, at the top: a status holds only in its own setting
+        answer["uk"] = record.pop("uk")
     if kind in ("mutation", "therapy"):
         rows = (guidance.activity_rows(found.entry.name) if kind == "mutation"
                 else [r for r in guidance.activity_rows() if r.therapy == found.entry.name])
@@ -196,6 +198,11 @@ def _source_ids(value: Any) -> list[str]:
     return []
 
 
+# Field names as a clinician reads them; the rest are shown with their first letter capitalised.
+FIELD_LABELS = {"hgvs_p": "HGVS protein", "cns": "Brain (CNS)", "drug_class": "Drug class",
+                "binding_type": "Binding type", "breakpoint_exon": "Partner breakpoint exon"}
+
+
 def _readable(answer: dict[str, Any]) -> str:
     kind = answer["kind"]
     record = answer[kind]
@@ -206,7 +213,11 @@ def _readable(answer: dict[str, Any]) -> str:
     for key, value in record.items():
         if key in ("name", "symbol") or value in (None, [], ""):
             continue
-        lines.append(f"{key.replace('_', ' ').capitalize()}: {_flatten(value)}")
+        lines.append(f"{FIELD_LABELS.get(key, key.replace('_', ' ').capitalize())}: {_flatten(value)}")
+    for uk in answer.get("uk", []):
+        nice = f" (NICE {uk['nice']})" if uk["nice"] else ""
+        lines.append(f"UK status, {SETTING_NAMES[uk['setting']]}: {uk['status']}{nice}, "
+                     f"funded: {'yes' if uk['funded'] else 'no'}. {_flatten(uk)}")
     for row in answer.get("activity", []):
         other = row["therapy"] if kind == "mutation" else row["mutation"]
         lines.append(f"  {other:<14} {row['activity']:<10} ({row['evidence']}) {row['reason']}")

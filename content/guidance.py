@@ -7,6 +7,7 @@ Imports no widget library; pandas is imported only by the methods that return a 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -52,33 +53,46 @@ class ActivityRow:
     reason: str
     sources: tuple[str, ...]
     checked: dt.date | None
-    uk_status: str
+    uk: schema.UkStatus | None
     recorded: bool
+
+    def as_dict(self) -> dict[str, object]:
+        """The row as flat data (one column per field; the UK status as its setting, status and funded)."""
+        data = {name: getattr(self, name) for name in self.__dataclass_fields__ if name != "uk"}
+        data |= {"uk_setting": self.uk.setting if self.uk else None,
+                 "uk_status": self.uk.status if self.uk else None,
+                 "uk_funded": self.uk.funded if self.uk else None}
+        return data
 
 
 @dataclass(frozen=True)
 class OptionRow:
-    """A therapy as an option in one line of treatment, with its UK funding status and the reason."""
+    """A therapy as an option in one setting (line of treatment), with its UK status in that setting."""
 
     therapy: str
+    setting: str
     status: str
     funded: bool
+    nice: str | None
     reason: str
     sources: tuple[str, ...]
+    checked: dt.date
 
 
 @dataclass(frozen=True)
 class NextSteps:
-    """What the content says after progression on `after` with `mutations` found."""
+    """What the content says after progression on `after` with `mutations` found. Every row's UK status is
+    the one for `setting` (after a ROS1 inhibitor), never the first-line one."""
 
     after: str
     mutations: tuple[str, ...]
+    setting: str
     rows: tuple[ActivityRow, ...]
     trials: schema.Fact | None
 
     def table(self) -> pd.DataFrame:
         """The rows as a DataFrame (one row per mutation and therapy)."""
-        return _frame(self.rows)
+        return _frame(row.as_dict() for row in self.rows)
 
 
 @dataclass(frozen=True)
@@ -94,6 +108,24 @@ class QuizQuestion:
     explanation: str
     sources: tuple[str, ...]
     computed: bool
+
+
+# The UK settings (lines of treatment) and the words that name each.
+FIRST_LINE, AFTER_ROS1_INHIBITOR = schema.UK_SETTINGS
+SETTING_NAMES = {FIRST_LINE: "first line (no ROS1 inhibitor before)",
+                 AFTER_ROS1_INHIBITOR: "after progression on a ROS1 inhibitor"}
+_SETTING_SPELLINGS = {"first": FIRST_LINE, "first-line": FIRST_LINE, "later": AFTER_ROS1_INHIBITOR,
+                      "after": AFTER_ROS1_INHIBITOR, "after-ros1-inhibitor": AFTER_ROS1_INHIBITOR}
+
+
+def uk_setting(line: str) -> str:
+    """The setting a line of treatment names: 'first' or 'first-line'; 'later', 'after' or
+    'after-ros1-inhibitor'. Raises UnknownEntryError for anything else."""
+    setting = _SETTING_SPELLINGS.get(line.strip().lower())
+    if setting is None:
+        raise UnknownEntryError("line of treatment", line, closest(line, list(_SETTING_SPELLINGS)),
+                                list(schema.UK_SETTINGS))
+    return setting
 
 
 def best_evidence_first(row: ActivityRow) -> tuple[int, int]:
@@ -226,47 +258,60 @@ class Guidance:
         return self._facts[fact_id]
 
     # --- activity and options -------------------------------------------------------------------
-    def activity_rows(self, *mutations: str) -> list[ActivityRow]:
-        """Every therapy against each named mutation (all mutations if none named)."""
-        names = [self.mutation(m).name for m in mutations] if mutations else [m.name for m in self.mutations]
-        return [self._row(name, therapy) for name in dict.fromkeys(names) for therapy in self.knowledge.therapies]
+    def uk_status(self, therapy: str, line: str) -> schema.UkStatus:
+        """A therapy's UK status in one setting ('first-line' or 'after-ros1-inhibitor'; see `uk_setting`)."""
+        setting = uk_setting(line)
+        return next(status for status in self.therapy(therapy).uk if status.setting == setting)
 
-    def activity(self, *mutations: str) -> pd.DataFrame:
+    def activity_rows(self, *mutations: str, line: str | None = None) -> list[ActivityRow]:
+        """Every therapy against each named mutation (all mutations if none named). With `line`, each row
+        carries the therapy's UK status in that setting; without, no UK status (it depends on the line)."""
+        names = [self.mutation(m).name for m in mutations] if mutations else [m.name for m in self.mutations]
+        setting = uk_setting(line) if line else None
+        return [self._row(name, therapy, setting)
+                for name in dict.fromkeys(names) for therapy in self.knowledge.therapies]
+
+    def activity(self, *mutations: str, line: str | None = None) -> pd.DataFrame:
         """Activity of each therapy against one or several mutations, as a DataFrame: mutation, therapy,
-        activity, evidence, reason, sources, checked, uk_status."""
-        return _frame(self.activity_rows(*mutations))
+        activity, evidence, reason, sources, checked, recorded, and the UK status in `line` (uk_setting,
+        uk_status, uk_funded; empty without a line)."""
+        return _frame(row.as_dict() for row in self.activity_rows(*mutations, line=line))
 
     def activity_of(self, mutation: str, therapy: str) -> ActivityRow:
         """One therapy against one mutation."""
-        return self._row(self.mutation(mutation).name, self.therapy(therapy))
+        return self._row(self.mutation(mutation).name, self.therapy(therapy), None)
 
     def option_rows(self, line: str = "first", setting: str = "UK") -> list[OptionRow]:
-        """Licensed ROS1 therapies as options in a line of treatment, funded ones first."""
+        """Licensed ROS1 therapies as options in a line of treatment in the UK, each with its status in that
+        line (never another line's), funded ones first."""
         if setting.strip().upper() != "UK":
             raise UnknownEntryError("setting", setting, [], ["UK"])
-        if line not in ("first", "later"):
-            raise UnknownEntryError("line of treatment", line, closest(line, ["first", "later"]), ["first", "later"])
-        rows = [
-            OptionRow(t.name, t.uk.status, t.uk.funded and line in t.uk.lines, t.uk.text, tuple(t.uk.sources))
-            for t in self.knowledge.therapies
-            if not t.investigational
-        ]
+        line = uk_setting(line)
+        rows = []
+        for therapy in self.knowledge.therapies:
+            if therapy.investigational:
+                continue
+            uk = self.uk_status(therapy.name, line)
+            rows.append(OptionRow(therapy.name, uk.setting, uk.status, uk.funded, uk.nice, uk.text,
+                                  tuple(uk.sources), uk.checked))
         return sorted(rows, key=lambda row: not row.funded)
 
     def options(self, line: str = "first", setting: str = "UK") -> pd.DataFrame:
-        """`option_rows` as a DataFrame: therapy, status, funded, reason, sources."""
-        return _frame(self.option_rows(line, setting))
+        """`option_rows` as a DataFrame: therapy, setting, status, funded, nice, reason, sources, checked."""
+        return _frame(dataclasses.asdict(row) for row in self.option_rows(line, setting))
 
     def next_steps(self, after: str, mutation: str | Iterable[str] | None = None) -> NextSteps:
         """After progression on `after` with `mutation` (one, several or none found): every other therapy's
-        activity against each mutation, best evidence first, and the note on clinical trials."""
+        activity against each mutation with its UK status after a ROS1 inhibitor, best evidence first, and
+        the note on clinical trials."""
         progressed_on = self.therapy(after).name
         asked = [mutation] if isinstance(mutation, str) else list(mutation or [])
         names = tuple(dict.fromkeys(self.mutation(m).name for m in asked))
-        rows = [row for row in self.activity_rows(*names) if row.therapy != progressed_on] if names else []
+        rows = [row for row in self.activity_rows(*names, line=AFTER_ROS1_INHIBITOR)
+                if row.therapy != progressed_on] if names else []
         rows.sort(key=best_evidence_first)
         trials = self._facts.get("clinical-trials")
-        return NextSteps(progressed_on, names, tuple(rows), trials)
+        return NextSteps(progressed_on, names, AFTER_ROS1_INHIBITOR, tuple(rows), trials)
 
     # --- self-check -----------------------------------------------------------------------------
     def questions(self, lesson: int | None = None) -> list[QuizQuestion]:
@@ -279,7 +324,8 @@ class Guidance:
         if rule is not None:
             options = (*(t.name for t in self.knowledge.therapies), NONE_OF_THESE)
             if rule.rule == "uk-funded":
-                chosen = {t.name for t in self.knowledge.therapies if t.uk.funded}
+                chosen = {t.name for t in self.knowledge.therapies
+                          if self.uk_status(t.name, rule.setting or "").funded}
             else:
                 chosen = {
                     row.therapy
@@ -292,22 +338,21 @@ class Guidance:
             question.explanation, tuple(question.sources), rule is not None,
         )
 
-    def _row(self, mutation: str, therapy: schema.Therapy) -> ActivityRow:
+    def _row(self, mutation: str, therapy: schema.Therapy, setting: str | None) -> ActivityRow:
+        uk = self.uk_status(therapy.name, setting) if setting else None
         recorded = self._activity.get((mutation, therapy.name))
         if recorded is None:
             return ActivityRow(mutation, therapy.name, "unknown", "none",
                                f"No data on {therapy.name} against {mutation} in the course's sources.",
-                               (), None, therapy.uk.status, recorded=False)
+                               (), None, uk, recorded=False)
         return ActivityRow(mutation, therapy.name, recorded.activity, recorded.evidence, recorded.reason,
-                           tuple(recorded.sources), recorded.checked, therapy.uk.status, recorded=True)
+                           tuple(recorded.sources), recorded.checked, uk, recorded=True)
 
 
-def _frame(rows: Iterable[object]) -> pd.DataFrame:
-    import dataclasses
-
+def _frame(rows: Iterable[dict[str, object]]) -> pd.DataFrame:
     import pandas as pd
 
-    return pd.DataFrame([dataclasses.asdict(row) for row in rows])  # type: ignore[call-overload]
+    return pd.DataFrame(list(rows))
 
 
 @lru_cache(maxsize=1)

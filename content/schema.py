@@ -7,9 +7,17 @@ last checked against those sources. Cross-references between files are checked i
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 
 def _parse_date(value: object) -> dt.date:
@@ -164,15 +172,30 @@ class Approval(TextStatement):
     reference: str | None = None
 
 
+# The settings (lines of treatment) a UK status is given for. A status holds only in its own setting.
+UkSetting = Literal["first-line", "after-ros1-inhibitor"]
+UK_SETTINGS: tuple[str, ...] = get_args(UkSetting)
+UkStatusWord = Literal["routine", "not covered", "not recommended", "not appraised", "not licensed",
+                       "not confirmed"]
+
+
 class UkStatus(TextStatement):
-    status: Literal["routine", "not recommended", "not appraised", "not confirmed", "not licensed"]
+    """A therapy's UK status in one setting: `text` states its conditions in one plain sentence.
+
+    `not covered`: NICE recommends the drug, but not in this setting (entrectinib after a ROS1 inhibitor).
+    `not confirmed`: the course's sources do not say; never borrowed from another setting."""
+
+    setting: UkSetting
+    status: UkStatusWord
     funded: bool
-    lines: list[Literal["first", "later"]] = []
+    nice: Annotated[str, StringConstraints(pattern=r"^TA\d{3,4}$")] | None = None
 
     @model_validator(mode="after")
     def _funded_matches_status(self) -> UkStatus:
         if self.funded != (self.status == "routine"):
             raise ValueError("funded must be true exactly when status is 'routine'")
+        if self.status in ("routine", "not covered", "not recommended") and self.nice is None:
+            raise ValueError(f"status '{self.status}' needs the NICE reference that says so (nice: TA...)")
         return self
 
 
@@ -185,7 +208,18 @@ class Therapy(Model):
     cns: TextStatement | None = None
     results: list[Result] = []
     approvals: list[Approval] = []
-    uk: UkStatus
+    uk: list[UkStatus]
+
+    @field_validator("uk")
+    @classmethod
+    def _one_status_per_setting(cls, statuses: list[UkStatus]) -> list[UkStatus]:
+        settings = [status.setting for status in statuses]
+        wrong = [f"'{setting}' ({'twice or more' if settings.count(setting) else 'none'})"
+                 for setting in UK_SETTINGS if settings.count(setting) != 1]
+        if wrong:
+            raise ValueError(f"needs exactly one status for the setting {' and '.join(wrong)}; "
+                             "write status 'not confirmed' where the sources do not say")
+        return statuses
 
     @model_validator(mode="after")
     def _binding_sourced(self) -> Therapy:
@@ -241,11 +275,20 @@ class Activity(Model):
 
 # --- scenario.yaml --------------------------------------------------------------------------------
 class Choice(Model):
-    """A branch point: the learner picks one of `options` (therapy or mutation names)."""
+    """A branch point: the learner picks one of `options` (therapy or mutation names). A choice of therapy
+    names its setting (line of treatment), so the UK status shown for the option is that setting's."""
 
     prompt: Text
     kind: Literal["therapy", "mutation"]
     options: Annotated[list[Text], Field(min_length=2)]
+    setting: UkSetting | None = None
+
+    @model_validator(mode="after")
+    def _therapy_choice_has_a_setting(self) -> Choice:
+        if (self.kind == "therapy") != (self.setting is not None):
+            raise ValueError("a choice of therapy needs its setting (first-line or after-ros1-inhibitor); "
+                             "a choice of mutation takes none")
+        return self
 
 
 class Step(Model):
@@ -265,20 +308,26 @@ class Scenario(Model):
 # --- questions.yaml -------------------------------------------------------------------------------
 class Computed(Model):
     """An answer derived from the data. `therapies-with-activity`: therapies whose activity against
-    `mutation` is one of `activity` with evidence in `evidence`. `uk-funded`: therapies funded in the UK."""
+    `mutation` is one of `activity` with evidence in `evidence`. `uk-funded`: therapies funded in the UK in
+    `setting` (a line of treatment)."""
 
     rule: Literal["therapies-with-activity", "uk-funded"]
     mutation: Text | None = None
     activity: list[ActivityLevel] = []
     evidence: list[Evidence] = []
+    setting: UkSetting | None = None
 
     @model_validator(mode="after")
     def _rule_fields(self) -> Computed:
         needs_mutation = self.rule == "therapies-with-activity"
         if needs_mutation and not (self.mutation and self.activity and self.evidence):
             raise ValueError("rule 'therapies-with-activity' needs mutation, activity and evidence")
+        if needs_mutation and self.setting:
+            raise ValueError("rule 'therapies-with-activity' takes no setting")
         if not needs_mutation and (self.mutation or self.activity or self.evidence):
             raise ValueError(f"rule '{self.rule}' takes no mutation, activity or evidence")
+        if not needs_mutation and self.setting is None:
+            raise ValueError("rule 'uk-funded' needs the setting (line of treatment) it asks about")
         return self
 
 

@@ -7,10 +7,21 @@ from collections.abc import Mapping
 import ipywidgets as w
 
 from content import Guidance, load_guidance
+from content.guidance import SETTING_NAMES
 from content.schema import Step
 
 from .controls import labelled
-from .markup import EVIDENCE, activity_badge, activity_table, bullet_list, cite, esc, note_box, statement
+from .markup import (
+    EVIDENCE,
+    activity_badge,
+    activity_table,
+    bullet_list,
+    cite,
+    esc,
+    note_box,
+    statement,
+    uk_status_html,
+)
 from .style import root, row, show, style
 from .terms import with_terms
 
@@ -141,8 +152,9 @@ class CaseStepper(w.VBox):
         if step.choice.kind == "mutation":
             region = g.mutation(name).region
             return note + f"<p>{esc(name)}: {statement(g, region.text, region.sources, region.checked)}</p>"
-        uk = g.therapy(name).uk
-        return note + f"<p>{esc(name)} in the UK: {statement(g, uk.text, uk.sources, uk.checked)}</p>"
+        setting = step.choice.setting or ""
+        uk = g.uk_status(name, setting)
+        return note + f"<p>{esc(name)} in the UK, {SETTING_NAMES[uk.setting]}: {uk_status_html(g, uk)}</p>"
 
     def _outcome(self) -> str:
         """The content's next steps after the chosen therapy with the chosen mutation."""

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 
 from content import Guidance
-from content.guidance import Found, best_evidence_first
+from content.guidance import FIRST_LINE, SETTING_NAMES, Found, best_evidence_first
 from content.schema import Mutation
 
 from . import pictures
@@ -82,9 +82,9 @@ class _Handout(Citations):
         )
 
     def first_line(self) -> str:
-        rows = self.g.option_rows(line="first", setting="UK")
+        rows = self.g.option_rows(line=FIRST_LINE, setting="UK")
         return "<h2>First-line options in the UK</h2>" + options_table(
-            rows, "Therapies as first-line options, with UK funding status", self.cite)
+            rows, f"Options in the UK, {SETTING_NAMES[FIRST_LINE]}, with their UK status", self.cite)
 
     def resistance(self, after: str | None, found: Sequence[Found[Mutation]]) -> str:
         g = self.g
@@ -102,12 +102,13 @@ class _Handout(Citations):
             steps = g.next_steps(after=after, mutation=names)
             all_rows, trials = list(steps.rows), [steps.trials] if steps.trials else []
             parts.append(f"<p>Leaving out {esc(after)}, which the patient progressed on; best evidence of "
-                         "activity first.</p>")
+                         "activity first. UK status is shown as it stands after a ROS1 inhibitor.</p>")
         else:
             all_rows = sorted(g.activity_rows(*names), key=best_evidence_first)
             trials = g.facts("trials")
             parts.append("<p>The therapy the patient progressed on was not stated: every therapy is shown; "
-                         "best evidence of activity first.</p>")
+                         "best evidence of activity first. UK funding depends on the line of treatment, so "
+                         "no UK status is shown.</p>")
         parts += [
             note_box(f"<strong>{esc(f.query)} is shown as {esc(f.entry.name)}.</strong> {esc(f.note)} "
                      f"{self.cite(f.note_sources)}", "warning")
@@ -118,7 +119,7 @@ class _Handout(Citations):
             region = self.statement(mutation.region.text, mutation.region.sources, mutation.region.checked)
             rows = [row for row in all_rows if row.mutation == name]
             for row in rows:
-                self.cited += row.sources
+                self.cited += [*row.sources, *(row.uk.sources if row.uk else ())]
             parts.append(f"<h3>{esc(name)} ({esc(mutation.hgvs_p)})</h3><p>{region}</p>")
             if after:
                 parts.append(f"<p>{esc(after)} against {esc(name)}: "

@@ -12,8 +12,10 @@ from collections.abc import Iterable
 from IPython.display import HTML
 
 from content import Guidance, load_guidance
+from content.guidance import SETTING_NAMES, uk_setting
+from content.schema import UK_SETTINGS, UkStatus
 
-from .markup import Citations, activity_table, bullet_list, esc, note_box, options_table
+from .markup import Citations, activity_table, bullet_list, esc, note_box, options_table, uk_status_html
 from .panels import disclaimer_html, review_status_html
 from .pictures import figure_bars
 from .quiz import Quiz
@@ -96,19 +98,25 @@ class Lesson(Citations):
             binding = self.statement(t.binding.text, t.binding.sources) if t.binding else "Not stated"
             results = bullet_list([self.statement(r.text, r.sources, r.checked) for r in t.results]) or "None"
             cns = self.statement(t.cns.text, t.cns.sources, t.cns.checked) if t.cns else "No data"
-            uk = self.statement(t.uk.text, t.uk.sources, t.uk.checked)
+            uk = "".join(f"<td>{self._uk_status(self.guidance.uk_status(t.name, s))}</td>" for s in UK_SETTINGS)
             kind = esc(t.drug_class) + (" <em>(investigational)</em>" if t.investigational else "")
             rows.append(f'<tr><th scope="row">{esc(t.name)}</th><td>{kind}</td><td>{binding}</td>'
-                        f"<td>{results}</td><td>{cns}</td><td>{uk}</td></tr>")
-        head = "".join(f'<th scope="col">{h}</th>' for h in
-                       ("Therapy", "Class", "Binding", "Headline results", "Brain (CNS)", "UK status"))
+                        f"<td>{results}</td><td>{cns}</td>{uk}</tr>")
+        uk_heads = tuple(f"UK status {SETTING_NAMES[s]}" for s in UK_SETTINGS)
+        head = "".join(f'<th scope="col">{esc(h)}</th>' for h in
+                       ("Therapy", "Class", "Binding", "Headline results", "Brain (CNS)", *uk_heads))
         return self._panel(f'<table class="ros1-table"><caption>ROS1 therapies in the course</caption>'
                            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+
+    def _uk_status(self, uk: UkStatus) -> str:
+        self.cited += uk.sources
+        return uk_status_html(self.guidance, uk)
 
     def options(self, line: str = "first") -> HTML:
         """Therapies as options in a line of treatment in the UK: funded or not, and why."""
         rows = self.guidance.option_rows(line=line, setting="UK")
-        return self._panel(options_table(rows, f"{line.capitalize()}-line options in the UK", self.cite))
+        caption = f"Options in the UK, {SETTING_NAMES[uk_setting(line)]}"
+        return self._panel(options_table(rows, caption, self.cite))
 
     def mutations(self) -> HTML:
         """Each resistance mutation: HGVS name, region, frequency and notes, with sources."""
@@ -127,7 +135,7 @@ class Lesson(Citations):
         """After progression on `after` with `mutation`: the other therapies' activity and the trials note."""
         steps = self.guidance.next_steps(after=after, mutation=mutation)
         for row in steps.rows:
-            self.cited += row.sources
+            self.cited += [*row.sources, *(row.uk.sources if row.uk else ())]
         caption = f"After progression on {steps.after}, with {', '.join(steps.mutations)}"
         table = activity_table(self.guidance, steps.rows, caption)
         trials = f"<p>{self.fact(steps.trials)}</p>" if steps.trials else ""

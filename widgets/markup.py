@@ -11,8 +11,8 @@ from collections.abc import Callable, Iterable, Sequence
 from html import escape
 
 from content import Guidance
-from content.guidance import ActivityRow, OptionRow
-from content.schema import Fact
+from content.guidance import SETTING_NAMES, ActivityRow, OptionRow
+from content.schema import Fact, UkStatus
 
 # Activity in words and a symbol, so that nothing depends on colour alone.
 ACTIVITY = {
@@ -22,6 +22,15 @@ ACTIVITY = {
     "unknown": ("?", "No data"),
 }
 EVIDENCE = {"clinical": "Clinical", "preclinical": "Preclinical", "predicted": "Predicted", "none": "None"}
+# A UK status in words; the setting it holds in is always shown beside it (`SETTING_NAMES`).
+UK_STATUS = {
+    "routine": "Funded for routine use",
+    "not covered": "Not funded in this line",
+    "not recommended": "Not recommended by NICE",
+    "not appraised": "Not appraised by NICE",
+    "not licensed": "Not licensed",
+    "not confirmed": "Not confirmed",
+}
 
 
 def esc(text: object) -> str:
@@ -85,19 +94,32 @@ def activity_badge(level: str) -> str:
     return f'<span class="ros1-badge ros1-{level}"><span aria-hidden="true">{symbol}</span> {word}</span>'
 
 
+def uk_status_html(guidance: Guidance, uk: UkStatus) -> str:
+    """A UK status in words with its NICE reference, its conditions and their sources; the setting it holds
+    in is named by the table or sentence around it."""
+    nice = f" (NICE {esc(uk.nice)})" if uk.nice else ""
+    return (f"<strong>{UK_STATUS[uk.status]}</strong>{nice}. "
+            f"{statement(guidance, uk.text, uk.sources, uk.checked)}")
+
+
 def activity_table(guidance: Guidance, rows: Sequence[ActivityRow], caption: str) -> str:
-    """Rows of therapy activity as an accessible table: activity, evidence, UK status, reason, sources."""
+    """Rows of therapy activity as an accessible table: activity, evidence, reason, sources, and the UK status
+    in the setting the rows were asked for (no UK column when they carry none: it depends on the line)."""
+    settings = {row.uk.setting for row in rows if row.uk}
+    if len(settings) > 1:
+        raise ValueError(f"one table shows UK status in one setting, not {sorted(settings)}")
+    uk_heading = [f"UK status {SETTING_NAMES[next(iter(settings))]}"] if settings else []
     head = "".join(
-        f'<th scope="col">{name}</th>'
-        for name in ("Therapy", "Activity", "Evidence", "UK status", "Why", "Sources")
+        f'<th scope="col">{esc(name)}</th>'
+        for name in ("Therapy", "Activity", "Evidence", *uk_heading, "Why", "Sources")
     )
     body = "".join(
         "<tr>"
         f'<th scope="row">{esc(row.therapy)}</th>'
         f"<td>{activity_badge(row.activity)}</td>"
         f"<td>{EVIDENCE[row.evidence]}</td>"
-        f"<td>{esc(row.uk_status)}</td>"
-        f"<td>{esc(row.reason)}{review_flag(guidance, row.checked)}</td>"
+        + (f"<td>{uk_status_html(guidance, row.uk)}</td>" if row.uk else "")
+        + f"<td>{esc(row.reason)}{review_flag(guidance, row.checked)}</td>"
         f"<td>{cite(guidance, row.sources) or 'None'}</td>"
         "</tr>"
         for row in rows
@@ -109,10 +131,12 @@ def activity_table(guidance: Guidance, rows: Sequence[ActivityRow], caption: str
 
 
 def options_table(rows: Sequence[OptionRow], caption: str, cite_sources: Callable[[Iterable[str]], str]) -> str:
-    """Therapies as options in a line of treatment: therapy, funded (in words), UK status, why, sources."""
+    """Therapies as options in one line of treatment: therapy, funded (in words), UK status with its NICE
+    reference, why, sources."""
     body = "".join(
         f'<tr><th scope="row">{esc(row.therapy)}</th><td>{"Yes" if row.funded else "No"}</td>'
-        f"<td>{esc(row.status)}</td><td>{esc(row.reason)}</td><td>{cite_sources(row.sources) or 'None'}</td></tr>"
+        f"<td>{UK_STATUS[row.status]}{f' (NICE {esc(row.nice)})' if row.nice else ''}</td>"
+        f"<td>{esc(row.reason)}</td><td>{cite_sources(row.sources) or 'None'}</td></tr>"
         for row in rows
     )
     head = "".join(f'<th scope="col">{name}</th>' for name in ("Therapy", "Funded", "UK status", "Why", "Sources"))

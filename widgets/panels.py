@@ -13,6 +13,7 @@ from typing import get_args
 import ipywidgets as w
 
 from content import Guidance, UnknownEntryError, load_guidance
+from content.guidance import SETTING_NAMES, uk_setting
 from content.schema import Topic
 
 from .markup import bullet_list, cite, esc, fact_html, long_date, note_box, options_table, reference_list
@@ -85,12 +86,13 @@ def facts(topic: str, guidance: Guidance | None = None, today: dt.date | None = 
 
 
 def options(line: str = "first", guidance: Guidance | None = None) -> w.HTML:
-    """The licensed ROS1 therapies as options in one line of treatment ('first' or 'later') in the UK, funded
-    ones first: an accessible table of therapy, funded (in words), UK status, the reason and its sources.
+    """The licensed ROS1 therapies as options in one line of treatment in the UK ('first', or 'later': after a
+    ROS1 inhibitor), each with its status in that line, funded ones first: an accessible table of therapy,
+    funded (in words), UK status, the reason and its sources.
 
     Raises UnknownEntryError for a line of treatment the content does not know.
     """
     g = guidance or load_guidance()
-    caption = f"{line.capitalize()}-line options in the UK, funded ones first"
+    caption = f"Options in the UK, {SETTING_NAMES[uk_setting(line)]}: funded ones first"
     rows = g.option_rows(line=line, setting="UK")
     return _panel(options_table(rows, caption, lambda ids: cite(g, ids)), "options")

@@ -16,6 +16,8 @@ from .style import root, row, style
 from .terms import with_terms
 
 NOT_STATED = ""
+UK_STATUS_NEEDS_A_LINE = ("UK funding depends on the line of treatment. Choose the therapy the patient "
+                          "progressed on to see each therapy's UK status after a ROS1 inhibitor.")
 
 
 class ResistanceExplorer(w.VBox):
@@ -97,7 +99,9 @@ class ResistanceExplorer(w.VBox):
         steps = g.next_steps(after=after, mutation=chosen) if after else None
         if steps:
             parts.append(f"<p>Leaving out {esc(after)}, which the patient progressed on; best evidence of "
-                         "activity first.</p>")
+                         "activity first. UK status is shown as it stands after a ROS1 inhibitor.</p>")
+        else:
+            parts.append(note_box(UK_STATUS_NEEDS_A_LINE, "message"))
         for name in chosen:
             mutation = g.mutation(name)
             region = statement(g, mutation.region.text, mutation.region.sources, mutation.region.checked)

@@ -67,7 +67,7 @@ def test_axe_finds_no_serious_violation_in_the_first_state_or_after_main_interac
     found["partner EZR"] = serious_violations(page)
 
     page.get_by_role("tab", name="First-line treatment").click()
-    expect(page.get_by_role("table", name=re.compile("^First-line options in the UK"))).to_be_visible()
+    expect(page.get_by_role("table", name=re.compile("^Options in the UK, first line"))).to_be_visible()
     found["first-line options"] = serious_violations(page)
 
     page.get_by_role("tab", name="Progression and resistance").click()

@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Download, Locator, Page, Route, WebSocketRoute, expect
 
 from content import Guidance
+from widgets.markup import UK_STATUS
 
 from .test_app import activity_row, open_section
 
@@ -63,7 +64,7 @@ def test_first_line_options_show_which_therapies_are_funded(
 ) -> None:
     page = open_app()
     table = open_section(page, "First-line treatment").get_by_role(
-        "table", name=re.compile("^First-line options in the UK"))
+        "table", name=re.compile(r"^Options in the UK, first line \(no ROS1 inhibitor before\)"))
     expected = guidance.option_rows(line="first", setting="UK")
     assert any(option.funded for option in expected) and not all(option.funded for option in expected)
 
@@ -71,7 +72,7 @@ def test_first_line_options_show_which_therapies_are_funded(
     for option in expected:
         cells = activity_row(table, option.therapy).get_by_role("cell")
         expect(cells.nth(0)).to_have_text("Yes" if option.funded else "No")
-        expect(cells.nth(1)).to_have_text(option.status)
+        expect(cells.nth(1)).to_have_text(re.compile("^" + re.escape(UK_STATUS[option.status])))
         expect(cells.nth(3)).to_have_text(re.compile(re.escape(option.sources[0])))
     snapshot(page, "10-first-line-options")
 

@@ -11,10 +11,18 @@ from content.guidance import NONE_OF_THESE
 def test_activity_frame_has_one_row_per_therapy_and_the_documented_columns(guidance: Guidance) -> None:
     frame = guidance.activity("G2032R")
     assert list(frame.columns) == [
-        "mutation", "therapy", "activity", "evidence", "reason", "sources", "checked", "uk_status", "recorded"
+        "mutation", "therapy", "activity", "evidence", "reason", "sources", "checked", "recorded",
+        "uk_setting", "uk_status", "uk_funded",
     ]
     assert sorted(frame["therapy"]) == sorted(t.name for t in guidance.therapies)
     assert set(frame["mutation"]) == {"G2032R"}
+    assert frame["uk_status"].isna().all(), "without a line of treatment, no UK status is given"
+
+
+def test_activity_frame_in_a_line_carries_that_lines_status(guidance: Guidance) -> None:
+    frame = guidance.activity("G2032R", line="after-ros1-inhibitor").set_index("therapy")
+    assert set(frame["uk_setting"]) == {"after-ros1-inhibitor"}
+    assert not frame.loc["entrectinib", "uk_funded"]
 
 
 def test_g2032r_activity_matches_the_clinical_facts(guidance: Guidance) -> None:
@@ -52,8 +60,20 @@ def test_first_line_options_in_the_uk_fund_crizotinib_and_entrectinib(guidance: 
     assert all(frame["reason"].str.len() > 0) and all(len(s) > 0 for s in frame["sources"])
 
 
-def test_later_line_options_are_not_funded(guidance: Guidance) -> None:
-    assert not any(row.funded for row in guidance.option_rows(line="later"))
+def test_entrectinib_is_not_funded_after_a_ros1_inhibitor(guidance: Guidance) -> None:
+    after = {row.therapy: row for row in guidance.option_rows(line="after-ros1-inhibitor")}
+    assert not after["entrectinib"].funded and after["entrectinib"].status == "not covered"
+    assert after["entrectinib"].nice == "TA643"
+    assert {row.setting for row in after.values()} == {"after-ros1-inhibitor"}
+    assert guidance.option_rows(line="later") == list(after.values()), "'later' names the same setting"
+
+
+@pytest.mark.parametrize("line", ["first", "first-line", "later", "after", "after-ros1-inhibitor"])
+def test_every_therapy_has_its_own_status_in_each_setting(guidance: Guidance, line: str) -> None:
+    for row in guidance.option_rows(line=line):
+        record = guidance.uk_status(row.therapy, line)
+        assert (row.setting, row.status, row.funded, row.reason) == (
+            record.setting, record.status, record.funded, record.text)
 
 
 @pytest.mark.parametrize(("line", "setting"), [("first", "US"), ("third", "UK")])
@@ -71,6 +91,9 @@ def test_next_steps_after_crizotinib_with_g2032r(guidance: Guidance) -> None:
     assert steps.rows[-1].activity == "resistant"
     assert steps.trials is not None and "clinical trials" in steps.trials.text
     assert len(steps.table()) == len(steps.rows)
+    assert steps.setting == "after-ros1-inhibitor"
+    assert all(row.uk == guidance.uk_status(row.therapy, steps.setting) for row in steps.rows)
+    assert not next(row for row in steps.rows if row.therapy == "entrectinib").uk.funded
 
 
 def test_next_steps_without_a_mutation_lists_no_activity(guidance: Guidance) -> None:

@@ -77,3 +77,22 @@ def test_every_mutation_json_carries_its_sources(guidance) -> None:
         assert set(mutation.region.sources) <= cited
         for row in answer["activity"]:
             assert set(row["sources"]) <= cited
+
+
+def test_lookup_therapy_json_lists_uk_status_by_setting(guidance) -> None:
+    result = run("lookup", "therapy", "entrectinib", "--json")
+    assert result.returncode == 0, result.stderr
+    uk = {record["setting"]: record for record in json.loads(result.stdout)["uk"]}
+    assert set(uk) == {"first-line", "after-ros1-inhibitor"}
+    assert (uk["first-line"]["status"], uk["first-line"]["funded"]) == ("routine", True)
+    assert (uk["after-ros1-inhibitor"]["funded"], uk["after-ros1-inhibitor"]["nice"]) == (False, "TA643")
+    for setting, record in uk.items():
+        assert record["text"] == guidance.uk_status("entrectinib", setting).text
+
+
+def test_lookup_therapy_readable_names_each_setting() -> None:
+    result = run("lookup", "therapy", "entrectinib")
+    lines = [line for line in result.stdout.splitlines() if line.startswith("UK status")]
+    assert [line.split(":")[0] for line in lines] == [
+        "UK status, first line (no ROS1 inhibitor before)", "UK status, after progression on a ROS1 inhibitor"]
+    assert "funded: no" in lines[1]

@@ -85,7 +85,8 @@ def alt_texts() -> Callable[[w.Widget], list[str]]:
 
 @pytest.fixture
 def table_rows() -> Callable[[str], dict[str, tuple[str, ...]]]:
-    """Rows of the activity tables in an HTML value: therapy -> (activity, evidence, UK status, why, sources).
+    """Rows of the tables in an HTML value: therapy -> its cells after the therapy's name (for an activity table:
+    activity, evidence, the UK status when the table is in a setting, why, sources).
     With several tables the last row of a therapy wins, so pass one table's HTML where that matters."""
 
     def rows(html: str) -> dict[str, tuple[str, ...]]:

@@ -9,7 +9,7 @@ import pytest
 
 from content import UnknownEntryError
 from widgets import disclaimer, facts, options, references, review_status
-from widgets.markup import percent
+from widgets.markup import UK_STATUS, percent
 
 
 def test_disclaimer_shows_the_contents_disclaimer(guidance, shown):
@@ -76,17 +76,21 @@ def test_options_list_every_first_line_option_with_funding_status_and_sources(gu
     assert list(rows) == [o.therapy for o in expected]
     for option in expected:
         funded, status, why, sources = rows[option.therapy]
-        assert (funded, status, why) == ("Yes" if option.funded else "No", option.status, option.reason)
+        words = UK_STATUS[option.status] + (f" (NICE {option.nice})" if option.nice else "")
+        assert (funded, status, why) == ("Yes" if option.funded else "No", words, option.reason)
         assert re.findall(r"[a-z0-9-]+", sources) == list(option.sources)
         assert all(f'href="{guidance.source(s).link}"' in panel.value for s in option.sources)
-    assert "<caption>First-line options in the UK" in panel.value
+    assert "<caption>Options in the UK, first line (no ROS1 inhibitor before)" in panel.value
     assert "ros1-options" in panel._dom_classes
 
 
 def test_options_of_a_later_line_say_funded_as_the_content_does_for_that_line(guidance, table_rows):
-    later = table_rows(options(line="later").value)
+    panel = options(line="later").value
+    later = table_rows(panel)
     assert {t: cells[0] for t, cells in later.items()} == {
         o.therapy: "Yes" if o.funded else "No" for o in guidance.option_rows(line="later", setting="UK")}
+    assert later["entrectinib"][0] == "No", "entrectinib (NICE TA643) is not funded after a ROS1 inhibitor"
+    assert "after progression on a ROS1 inhibitor" in panel
 
 
 def test_options_of_an_unknown_line_is_an_error():

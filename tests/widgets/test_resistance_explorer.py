@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from content import load_guidance
 from widgets import ResistanceExplorer, pictures
-from widgets.markup import ACTIVITY, EVIDENCE
+from widgets.markup import ACTIVITY, EVIDENCE, UK_STATUS
 
 
 def test_g2032r_shows_the_right_therapies(guidance, table_rows):
@@ -18,17 +18,33 @@ def test_g2032r_shows_the_right_therapies(guidance, table_rows):
     assert set(rows) == {t.name for t in guidance.therapies}
 
 
-def test_every_row_gives_words_symbol_evidence_status_reason_and_sources(guidance, table_rows):
+def test_every_row_gives_words_symbol_evidence_reason_and_sources(guidance, table_rows):
     explorer = ResistanceExplorer(guidance=guidance, mutations=["G2032R"])
     rows = table_rows(explorer.table.value)
     for row in guidance.activity_rows("G2032R"):
-        activity, evidence, uk_status, why, sources = rows[row.therapy]
+        activity, evidence, why, sources = rows[row.therapy]
         symbol, word = ACTIVITY[row.activity]
         assert activity == f"{symbol} {word}"
         assert evidence == EVIDENCE[row.evidence]
-        assert uk_status == row.uk_status
         assert row.reason in why
         assert all(source_id in sources for source_id in row.sources)
+
+
+def test_without_the_therapy_progressed_on_no_uk_status_is_shown(guidance, shown):
+    explorer = ResistanceExplorer(guidance=guidance, mutations=["G2032R"])
+    assert ">UK status" not in explorer.table.value
+    assert "UK funding depends on the line of treatment" in shown(explorer)
+    assert UK_STATUS["routine"] not in shown(explorer)
+
+
+def test_after_progression_each_row_shows_its_status_after_a_ros1_inhibitor(guidance, table_rows):
+    explorer = ResistanceExplorer(guidance=guidance, mutations=["G2032R"], progressed_on="crizotinib")
+    assert "UK status after progression on a ROS1 inhibitor" in explorer.table.value
+    rows = table_rows(explorer.table.value)
+    for therapy, (_activity, _evidence, uk, *_rest) in rows.items():
+        record = guidance.uk_status(therapy, "after-ros1-inhibitor")
+        assert uk.startswith(UK_STATUS[record.status]) and record.text in uk
+    assert rows["entrectinib"][2].startswith("Not funded in this line")
 
 
 def test_the_seed_spelling_g2023r_shows_g2032r_with_the_erratum(guidance, shown):
