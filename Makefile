@@ -8,7 +8,8 @@ PORT ?= 8866
 
 .PHONY: app test lab bench notebooks check lint clean
 
-$(STAMP): requirements.lock pyproject.toml $(wildcard share/jupyter/voila/templates/ros1/*)
+$(STAMP): requirements.lock pyproject.toml $(wildcard share/jupyter/voila/templates/ros1/*) \
+          $(wildcard widgets/templates/* widgets/static/* ros1_course/templates/* ros1_course/static/*)
 	@echo "Setting up $(VENV) from requirements.lock (first run only: a few minutes)..."
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
@@ -18,8 +19,10 @@ $(STAMP): requirements.lock pyproject.toml $(wildcard share/jupyter/voila/templa
 app: $(STAMP)  ## serve the presenter app with Voila on http://127.0.0.1:$(PORT)
 	$(BIN)/ros1-course app --port $(PORT)
 
-test: $(STAMP)  ## lint, validate the content, run unit, notebook (nbval) and browser tests
+test: $(STAMP)  ## lint, check the floors and types, validate the content, run unit, notebook (nbval) and browser tests
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/ros1-course check
 	$(BIN)/pytest
 
@@ -32,12 +35,15 @@ check: $(STAMP)  ## validate content/ and list statements past their review date
 bench: $(STAMP)  ## print load, lookup, widget and app timings
 	cd benchmarks && ../$(BIN)/python run.py
 
-notebooks: $(STAMP)  ## re-execute every lesson in place after a content change
+notebooks: $(STAMP)  ## after editing a lesson's .md or the content: update the .ipynb pairs and re-execute them
+	$(BIN)/jupytext --quiet --update --to ipynb notebooks/[0-9][0-9]-*.md notebooks/app.md
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.kernel_name=python3 \
-	  --ExecutePreprocessor.record_timing=False notebooks/[0-9][0-9]-*.ipynb
+	  --ExecutePreprocessor.record_timing=False notebooks/[0-9][0-9]-*.ipynb notebooks/app.ipynb
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-artifacts

@@ -36,10 +36,10 @@ def cases(g: Guidance) -> list[Case]:
     mutations = [m.name for m in g.mutations]
 
     def pick_partner(explorer: FusionPartnerExplorer, i: int) -> None:
-        explorer.partner.value = symbols[(i + 1) % len(symbols)]
+        explorer.partner = symbols[(i + 1) % len(symbols)]
 
     def pick_mutations(explorer: ResistanceExplorer, i: int) -> None:
-        explorer.mutations.value = tuple(mutations[: i % len(mutations) + 1])
+        explorer.mutations = tuple(mutations[: i % len(mutations) + 1])
 
     def move(stepper: CaseStepper, i: int) -> None:
         stepper.go(len(stepper.steps) - 1 if i % 2 == 0 else len(stepper.steps) - 2)

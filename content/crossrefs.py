@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Iterator, Sequence
 
 from . import schema
 from .errors import Problem
+from .knowledge import Knowledge
 from .naming import normalise_mutation, normalise_name
-
-if TYPE_CHECKING:
-    from .loader import Knowledge
+from .yamlfile import field_name
 
 Location = tuple[str | int, ...]
 
@@ -56,14 +54,12 @@ class _Collector:
         self.problems: list[Problem] = []
 
     def add(self, file: str, location: Location, message: str) -> None:
-        from .loader import field_name  # the loader imports this module
-
         document = self.knowledge.lines.get(file)
         field = field_name(document, location) if document else ".".join(map(str, location))
         line = document.line_of(location) if document else None
         self.problems.append(Problem(file, field, message, line))
 
-    def unique(self, file: str, entries: list[tuple[Location, str]], what: str) -> None:
+    def unique(self, file: str, entries: Sequence[tuple[Location, str]], what: str) -> None:
         seen: dict[str, Location] = {}
         for location, key in entries:
             if key in seen:
@@ -140,7 +136,7 @@ def _check_unique_ids(knowledge: Knowledge, found: _Collector) -> None:
     found.unique("facts.yaml", [((i, "id"), f.id) for i, f in enumerate(knowledge.facts)], "fact id")
     found.unique("page.yaml", [(("errata", i, "id"), e.id) for i, e in enumerate(knowledge.page.errata)],
                  "erratum id")
-    partner_names = []
+    partner_names: list[tuple[Location, str]] = []
     for i, partner in enumerate(knowledge.partners):
         partner_names.append((("partners", i, "symbol"), normalise_name(partner.symbol)))
         partner_names += [
@@ -149,7 +145,7 @@ def _check_unique_ids(knowledge: Knowledge, found: _Collector) -> None:
     found.unique("partners.yaml", partner_names, "partner name or alias")
     found.unique("therapies.yaml", [((i, "name"), t.name) for i, t in enumerate(knowledge.therapies)],
                  "therapy")
-    mutation_names = []
+    mutation_names: list[tuple[Location, str]] = []
     for i, mutation in enumerate(knowledge.mutations):
         mutation_names.append(((i, "name"), mutation.name))
         mutation_names += [

@@ -30,6 +30,9 @@ class ContentError(Exception):
         super().__init__("\n".join([heading, *(f"  {p}" for p in self.problems)]))
 
 
+QUERY_SHOWN = 40  # a longer query is shortened in the message
+
+
 class UnknownEntryError(LookupError):
     """A name that matches no entry of the given kind; lists the closest known names."""
 
@@ -42,7 +45,8 @@ class UnknownEntryError(LookupError):
             hint = "did you mean " + " or ".join(repr(s) for s in suggestions) + "?"
         else:
             hint = "known: " + ", ".join(known)
-        super().__init__(f"no {kind} {query!r}; {hint}")
+        shown = query if len(query) <= QUERY_SHOWN else query[:QUERY_SHOWN - 1] + "…"
+        super().__init__(f"no {kind} {shown!r}; {hint}")
 
     def __str__(self) -> str:
         return str(self.args[0])

@@ -13,11 +13,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from . import schema
 from .errors import UnknownEntryError
-from .loader import DEFAULT_CONTENT_DIR, Knowledge, load_knowledge
+from .knowledge import Knowledge
+from .loader import DEFAULT_CONTENT_DIR, load_knowledge
 from .naming import closest, normalise_mutation, normalise_name
 from .review import Overdue, add_months, overdue_statements
 
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 Entry = TypeVar("Entry", schema.Partner, schema.Therapy, schema.Mutation)
+Record = TypeVar("Record", schema.Source, schema.Term, schema.Fact)
 
 # The order in which therapies are listed after progression: best evidence of activity first.
 ACTIVITY_ORDER = {"active": 0, "reduced": 1, "unknown": 2, "resistant": 3}
@@ -158,7 +160,7 @@ class Guidance:
         self._activity = {(row.mutation, row.therapy): row for row in knowledge.activity}
         self._terms = {term.id: term for term in knowledge.glossary}
         # kind -> (index by normalised name, how a query is normalised, the canonical names)
-        self._lookups: dict[str, tuple[dict[str, Found], Callable[[str], str], list[str]]] = {
+        self._lookups: dict[str, tuple[dict[str, Found[Any]], Callable[[str], str], list[str]]] = {
             "partner": (self._partners, normalise_name, [p.symbol for p in knowledge.partners]),
             "therapy": (self._therapies, normalise_name, [t.name for t in knowledge.therapies]),
             "mutation": (self._mutations, normalise_mutation, [m.name for m in knowledge.mutations]),
@@ -175,10 +177,7 @@ class Guidance:
 
     def source(self, source_id: str) -> schema.Source:
         """The source with this id."""
-        if source_id not in self._sources:
-            raise UnknownEntryError("source", source_id, closest(source_id, list(self._sources)),
-                                    sorted(self._sources))
-        return self._sources[source_id]
+        return _by_id("source", self._sources, source_id)
 
     def sources_of(self, source_ids: Iterable[str]) -> list[schema.Source]:
         """The sources named, once each, in the order first named."""
@@ -213,7 +212,7 @@ class Guidance:
     def steps(self) -> list[schema.Step]:
         return list(self.knowledge.steps)
 
-    def find(self, kind: str, query: str) -> Found:
+    def find(self, kind: str, query: str) -> Found[Any]:
         """Look up a 'partner', 'therapy' or 'mutation'; the answer says how the query matched."""
         if kind not in self._lookups:
             kinds = list(self._lookups)
@@ -227,15 +226,18 @@ class Guidance:
 
     def partner(self, name: str) -> schema.Partner:
         """A fusion partner by symbol or alias: `partner("fig")` is GOPC."""
-        return self.find("partner", name).entry
+        entry: schema.Partner = self.find("partner", name).entry
+        return entry
 
     def therapy(self, name: str) -> schema.Therapy:
         """A therapy by name, any case."""
-        return self.find("therapy", name).entry
+        entry: schema.Therapy = self.find("therapy", name).entry
+        return entry
 
     def mutation(self, name: str) -> schema.Mutation:
         """A resistance mutation by any accepted spelling: 'p.Gly2032Arg' and the seed's 'G2023R' are G2032R."""
-        return self.find("mutation", name).entry
+        entry: schema.Mutation = self.find("mutation", name).entry
+        return entry
 
     def facts(self, topic: str | None = None) -> list[schema.Fact]:
         """The clinical facts, all or one topic's."""
@@ -247,15 +249,11 @@ class Guidance:
 
     def term(self, term_id: str) -> schema.Term:
         """A glossary term by id."""
-        if term_id not in self._terms:
-            raise UnknownEntryError("glossary term", term_id, closest(term_id, list(self._terms)),
-                                    sorted(self._terms))
-        return self._terms[term_id]
+        return _by_id("glossary term", self._terms, term_id)
 
     def fact(self, fact_id: str) -> schema.Fact:
-        if fact_id not in self._facts:
-            raise UnknownEntryError("fact", fact_id, closest(fact_id, list(self._facts)), sorted(self._facts))
-        return self._facts[fact_id]
+        """A fact by id."""
+        return _by_id("fact", self._facts, fact_id)
 
     # --- activity and options -------------------------------------------------------------------
     def uk_status(self, therapy: str, line: str) -> schema.UkStatus:
@@ -347,6 +345,13 @@ class Guidance:
                                (), None, uk, recorded=False)
         return ActivityRow(mutation, therapy.name, recorded.activity, recorded.evidence, recorded.reason,
                            tuple(recorded.sources), recorded.checked, uk, recorded=True)
+
+
+def _by_id(kind: str, table: dict[str, Record], key: str) -> Record:
+    """The record with this id, or UnknownEntryError naming the closest ids."""
+    if key not in table:
+        raise UnknownEntryError(kind, key, closest(key, list(table)), sorted(table))
+    return table[key]
 
 
 def _frame(rows: Iterable[dict[str, object]]) -> pd.DataFrame:

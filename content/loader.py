@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +11,8 @@ from pydantic import TypeAdapter, ValidationError
 from . import schema
 from .crossrefs import check_references
 from .errors import ContentError, Problem
-from .yamlfile import YamlDocument, read_yaml
+from .knowledge import Knowledge
+from .yamlfile import YamlDocument, field_name, read_yaml
 
 DEFAULT_CONTENT_DIR = Path(__file__).parent / "data"
 
@@ -30,27 +30,6 @@ FILE_SHAPES: dict[str, Any] = {
     "glossary.yaml": list[schema.Term],
 }
 _ADAPTERS = {name: TypeAdapter(shape) for name, shape in FILE_SHAPES.items()}
-
-
-@dataclass(frozen=True)
-class Knowledge:
-    """Everything in content/, validated: plain records, no behaviour. `fingerprint` is a short hash of
-    the files, so outputs made from the content (stored lesson outputs) can be checked against it."""
-
-    directory: Path
-    sources: list[schema.Source]
-    page: schema.Page
-    facts: list[schema.Fact]
-    ros1: schema.Ros1Gene
-    partners: list[schema.Partner]
-    therapies: list[schema.Therapy]
-    mutations: list[schema.Mutation]
-    activity: list[schema.Activity]
-    steps: list[schema.Step]
-    questions: list[schema.Question]
-    glossary: list[schema.Term]
-    lines: dict[str, YamlDocument]
-    fingerprint: str
 
 
 def load_knowledge(directory: Path | str | None = None) -> Knowledge:
@@ -116,30 +95,3 @@ def _schema_problems(document: YamlDocument, error: ValidationError) -> list[Pro
             Problem(document.name, field_name(document, location), message, document.line_of(location))
         )
     return problems
-
-
-def field_name(document: YamlDocument, location: tuple[str | int, ...]) -> str:
-    """A readable field path that names list entries: `partners[1] EZR.frequency.percent`."""
-    text, node = "", document.data
-    for part in location:
-        if isinstance(part, int):
-            text += f"[{part}]"
-            node = node[part] if isinstance(node, list) and part < len(node) else None
-            label = _entry_label(node)
-            text += f" {label}" if label else ""
-        else:
-            text += f".{part}" if text else str(part)
-            node = node.get(part) if isinstance(node, dict) else None
-    return text
-
-
-def _entry_label(entry: Any) -> str | None:
-    """The id, name or symbol of a list entry, or `mutation/therapy` for an activity row."""
-    if not isinstance(entry, dict):
-        return None
-    for key in ("id", "name", "symbol"):
-        if isinstance(entry.get(key), str):
-            return entry[key]
-    if isinstance(entry.get("mutation"), str) and isinstance(entry.get("therapy"), str):
-        return f"{entry['mutation']}/{entry['therapy']}"
-    return None

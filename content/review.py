@@ -5,12 +5,10 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from .crossrefs import file_records
-
-if TYPE_CHECKING:
-    from .loader import Knowledge
+from .knowledge import Knowledge
+from .yamlfile import field_name
 
 
 @dataclass(frozen=True)
@@ -37,8 +35,6 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 def overdue_statements(knowledge: Knowledge, today: dt.date) -> list[Overdue]:
     """Every sourced statement whose `checked` date is more than the review interval before `today`."""
-    from .loader import field_name
-
     months = knowledge.page.review_every_months
     found = []
     for file, location, record in file_records(knowledge):

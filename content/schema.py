@@ -213,7 +213,7 @@ class Therapy(Model):
     @field_validator("uk")
     @classmethod
     def _one_status_per_setting(cls, statuses: list[UkStatus]) -> list[UkStatus]:
-        settings = [status.setting for status in statuses]
+        settings: list[str] = [status.setting for status in statuses]
         wrong = [f"'{setting}' ({'twice or more' if settings.count(setting) else 'none'})"
                  for setting in UK_SETTINGS if settings.count(setting) != 1]
         if wrong:

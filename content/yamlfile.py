@@ -84,3 +84,30 @@ def dotted(location: Location) -> str:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
     return text
 
+
+def field_name(document: YamlDocument, location: tuple[str | int, ...]) -> str:
+    """A readable field path that names list entries: `partners[1] EZR.frequency.percent`."""
+    text, node = "", document.data
+    for part in location:
+        if isinstance(part, int):
+            text += f"[{part}]"
+            node = node[part] if isinstance(node, list) and part < len(node) else None
+            label = _entry_label(node)
+            text += f" {label}" if label else ""
+        else:
+            text += f".{part}" if text else str(part)
+            node = node.get(part) if isinstance(node, dict) else None
+    return text
+
+
+def _entry_label(entry: Any) -> str | None:
+    """The id, name or symbol of a list entry, or `mutation/therapy` for an activity row."""
+    if not isinstance(entry, dict):
+        return None
+    for key in ("id", "name", "symbol"):
+        label = entry.get(key)
+        if isinstance(label, str):
+            return label
+    if isinstance(entry.get("mutation"), str) and isinstance(entry.get("therapy"), str):
+        return f"{entry['mutation']}/{entry['therapy']}"
+    return None

@@ -5,24 +5,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import ipywidgets as w
+from markupsafe import Markup
 
 from content import Guidance, load_guidance
-from content.guidance import SETTING_NAMES
 from content.schema import Step
 
+from . import sections
+from .citations import Citations
 from .controls import labelled
-from .markup import (
-    EVIDENCE,
-    activity_badge,
-    activity_table,
-    bullet_list,
-    cite,
-    esc,
-    note_box,
-    statement,
-    uk_status_html,
-)
-from .style import root, row, show, style
+from .render import box
+from .style import root, row, show
 from .terms import with_terms
 
 
@@ -46,8 +38,7 @@ class CaseStepper(w.VBox):
         ValueError for a name the branch point does not offer."""
         self.guidance = g = guidance or load_guidance()
         self.steps: list[Step] = g.steps
-        self._facts = {fact.id: fact for fact in g.facts()}
-        self._notes: dict[str, str] = {}
+        self._notes: dict[str, Markup] = {}
         self.choices = {
             s.id: labelled(w.RadioButtons(options=s.choice.options, value=None, description=s.choice.prompt))
             for s in self.steps if s.choice
@@ -66,7 +57,7 @@ class CaseStepper(w.VBox):
         self.outcome = w.HTML()
         self.index = min(max(step, 0), len(self.steps) - 1)
         super().__init__([
-            style(), w.HTML(f"<h3>The case: {esc(g.page.title)}</h3>"),
+            w.HTML(Markup("<h3>The case: {}</h3>").format(g.page.title)),
             row(self.position, self.progress),
             self.step_view, *self.choices.values(), self.choice_detail, self.hint, self.outcome,
             row(self.back_button, self.next_button),
@@ -112,8 +103,9 @@ class CaseStepper(w.VBox):
                              f"choose one of {', '.join(control.options)}")
         control.value = found.entry.name
         if found.note:
-            self._notes[found.entry.name] = f"{esc(found.query)} is shown as {esc(found.entry.name)}. " + (
-                f"{esc(found.note)} {cite(self.guidance, found.note_sources)}")
+            cite = Citations(self.guidance)
+            self._notes[found.entry.name] = Markup("{} is shown as {}. {} {}").format(
+                found.query, found.entry.name, found.note, cite.cite(found.note_sources))
 
     def _chosen(self, kind: str) -> str | None:
         """The learner's choice of this kind, if the case has such a branch point and it has been made."""
@@ -121,57 +113,39 @@ class CaseStepper(w.VBox):
         return next(values, None)
 
     def _render(self, _change: object = None) -> None:
-        g, step, count = self.guidance, self.step, len(self.steps)
+        step, count = self.step, len(self.steps)
         self.position.value = f'<p aria-live="polite"><strong>Step {self.index + 1} of {count}</strong></p>'
         self.progress.value = self.index + 1
         self.progress.tooltip = f"Step {self.index + 1} of {count}"
         made = [(s.title, self.choices[s.id].value) for s in self.steps[:self.index] if s.choice]
-        path = ("<p><strong>So far:</strong> " + "; ".join(f"{esc(t)}: {esc(v or 'not chosen yet')}"
-                                                            for t, v in made) + "</p>" if made else "")
-        facts = [self._facts[i] for i in step.teaches if i in self._facts]
-        items = [statement(g, f.text, f.sources, f.checked) for f in facts]
-        key_facts = "<h4>Key facts</h4>" + bullet_list(items) if items else ""
-        self.step_view.value = with_terms(g, (
-            f"<h3>{esc(step.title)}</h3>{path}<p>{esc(step.text)} {cite(g, step.sources)}</p>{key_facts}"
-        ))
+        self.step_view.value = with_terms(self.guidance, sections.step(Citations(self.guidance), step, made))
         for step_id, control in self.choices.items():
             show(control, step_id == step.id)
         waiting = step.choice is not None and self.choices[step.id].value is None
-        self.hint.value = note_box("Choose an option to go on.", "message") if waiting else ""
+        self.hint.value = box("Choose an option to go on.", "message") if waiting else ""
         self.choice_detail.value = self._choice_detail(step)
         self.outcome.value = self._outcome() if self.index == count - 1 else ""
         self.back_button.disabled = self.index == 0
         self.next_button.disabled = self.index == count - 1 or waiting
 
     def _choice_detail(self, step: Step) -> str:
-        """What the content says about the option just chosen at this step."""
+        """What the content says about the option just chosen at this step (for a therapy: its UK status in
+        the step's own setting)."""
         if step.choice is None or self.choices[step.id].value is None:
             return ""
-        g, name = self.guidance, self.choices[step.id].value
-        note = note_box(self._notes[name], "warning") if name in self._notes else ""
+        cite, name = Citations(self.guidance), self.choices[step.id].value
+        note = box(self._notes[name], "warning") if name in self._notes else Markup("")
         if step.choice.kind == "mutation":
-            region = g.mutation(name).region
-            return note + f"<p>{esc(name)}: {statement(g, region.text, region.sources, region.checked)}</p>"
-        setting = step.choice.setting or ""
-        uk = g.uk_status(name, setting)
-        return note + f"<p>{esc(name)} in the UK, {SETTING_NAMES[uk.setting]}: {uk_status_html(g, uk)}</p>"
+            region = self.guidance.mutation(name).region
+            return note + Markup("<p>{}: {}</p>").format(name, cite.sourced(region))
+        return note + sections.uk_status(cite, name, step.choice.setting or "")
 
     def _outcome(self) -> str:
         """The content's next steps after the chosen therapy with the chosen mutation."""
         after, mutation = self._chosen("therapy"), self._chosen("mutation")
         if not (after and mutation):
-            return note_box("Go back and make the choices at the earlier steps to see the options that "
-                            "follow them.", "message")
-        g = self.guidance
-        steps = g.next_steps(after=after, mutation=mutation)
-        own = g.activity_of(mutation, after)
-        caption = f"After progression on {after} with {mutation}: other therapies, best evidence first"
-        table = activity_table(g, list(steps.rows), caption)
-        fact = steps.trials
-        trials = f"<p>{statement(g, fact.text, fact.sources, fact.checked)}</p>" if fact else ""
-        badge, evidence = activity_badge(own.activity), EVIDENCE[own.evidence].lower()
-        return (
-            "<h4>Options for this patient in the course's content</h4>"
-            f"<p>{esc(after)} against {esc(mutation)}: {badge} ({evidence} evidence)</p>"
-            f"{table}{trials}"
-        )
+            return box("Go back and make the choices at the earlier steps to see the options that follow "
+                       "them.", "message")
+        found = [self.guidance.find("mutation", mutation)]
+        return ("<h4>Options for this patient in the course's content</h4>"
+                + sections.resistance(Citations(self.guidance), found, after, level=5))

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import ipywidgets as w
 import traitlets
 from ipywidgets.widgets.widget_bool import CheckboxStyle
+from markupsafe import Markup
 
 from content import UnknownEntryError
 
-from .markup import esc, note_box
+from .render import box
 
 T = TypeVar("T")
 
@@ -26,7 +27,7 @@ class CheckboxGroup(w.VBox):
     def __init__(self, options: Sequence[str], description: str, value: Sequence[str] = ()) -> None:
         self.options = tuple(options)
         self.description = description
-        self.label = w.HTML(f'<div class="ros1-group-label">{esc(description)}</div>')
+        self.label = w.HTML(Markup('<div class="ros1-group-label">{}</div>').format(description))
         # One layout and style shared by the boxes: fewer widget models to create and send to the browser.
         layout, box_style = w.Layout(width="auto"), CheckboxStyle()
         self.boxes = [
@@ -36,29 +37,29 @@ class CheckboxGroup(w.VBox):
         self._syncing = False
         super().__init__([self.label, *self.boxes])
         self.add_class("ros1-checkbox-group")
-        for box in self.boxes:
-            box.observe(self._box_changed, "value")
+        for checkbox in self.boxes:
+            checkbox.observe(self._box_changed, "value")
         self.value = tuple(value)
 
     @traitlets.validate("value")
-    def _known_options(self, proposal: dict) -> tuple[str, ...]:
+    def _known_options(self, proposal: dict[str, Any]) -> tuple[str, ...]:
         unknown = [v for v in proposal["value"] if v not in self.options]
         if unknown:
             raise traitlets.TraitError(f"not among the options: {', '.join(unknown)}")
         return tuple(o for o in self.options if o in proposal["value"])
 
     @traitlets.observe("value")
-    def _value_changed(self, change: dict) -> None:
+    def _value_changed(self, change: dict[str, Any]) -> None:
         self._syncing = True
         try:
-            for box in self.boxes:
-                box.value = box.description in change["new"]
+            for checkbox in self.boxes:
+                checkbox.value = checkbox.description in change["new"]
         finally:
             self._syncing = False
 
-    def _box_changed(self, _change: dict) -> None:
+    def _box_changed(self, _change: dict[str, Any]) -> None:
         if not self._syncing:
-            self.value = tuple(box.description for box in self.boxes if box.value)
+            self.value = tuple(checkbox.description for checkbox in self.boxes if checkbox.value)
 
 
 def labelled(control: w.DOMWidget) -> w.DOMWidget:
@@ -67,15 +68,15 @@ def labelled(control: w.DOMWidget) -> w.DOMWidget:
     return control
 
 
-def resolve_typed(box: w.Text, message: w.HTML, resolve: Callable[[str], T]) -> T | None:
-    """What the learner typed in `box`, resolved; None (with the reason in `message`) when it is empty or
+def resolve_typed(typed: w.Text, message: w.HTML, resolve: Callable[[str], T]) -> T | None:
+    """What the learner typed in `typed`, resolved; None (with the reason in `message`) when it is empty or
     names nothing the course knows."""
-    query = box.value.strip()
+    query = typed.value.strip()
     if not query:
         message.value = ""
         return None
     try:
         return resolve(query)
     except UnknownEntryError as error:
-        message.value = note_box(f"Not found: {esc(error)}", "message")
+        message.value = box(f"Not found: {error}", "message")
         return None

@@ -1,36 +1,34 @@
-"""The drawn pictures: fusion schematic, partner frequency bars and the activity heatmap.
+"""The pictures the course shows, named from the content, and the store where drawn pictures are kept.
 
-Each takes plain values (so it can be cached) and returns a `Picture`: PNG bytes and alt text. matplotlib is
-imported only when a picture is first drawn; each distinct picture is drawn once per process. Drawing uses
-matplotlib's object interface on the Agg canvas, so it never touches pyplot or the notebook's backend.
+`catalogue(guidance)` lists every picture the course can show: each partner's fusion schematic, the partner
+frequency chart, each fact's figures, the full activity grid and the grid of every choice of up to
+`GRID_CHOICES_STORED` mutations. `ros1-course app` draws them all once into a store (a folder named by
+$ROS1_COURSE_PICTURE_STORE, one subfolder per content fingerprint) before any visitor arrives, so visitors'
+kernels read PNG files and never import matplotlib. A picture that is not in the store is drawn where it is
+asked for, and a warning names it: add it to the catalogue.
 """
 
 from __future__ import annotations
 
 import base64
-import functools
-import hashlib
-import io
+import itertools
 import json
+import logging
 import os
 import tempfile
-import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from .markup import ACTIVITY, EVIDENCE, esc, percent
+from markupsafe import Markup
 
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
+from content import Guidance
 
-DARK = "#1a1a1a"
-PARTNER_FILL = "#c9dcf0"
-ROS1_FILL = "#f3e3c3"
-KINASE_FILL = "#d9a441"
-CELL_FILL = {"active": "#cfe8d4", "reduced": "#fbe9b0", "resistant": "#f6c9c9", "unknown": "#ececec"}
+from .render import render
+
+PICTURE_STORE = "ROS1_COURSE_PICTURE_STORE"
+GRID_CHOICES_STORED = 3
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -40,200 +38,155 @@ class Picture:
     png: bytes
     alt: str
 
-    def html(self, caption: str = "") -> str:
-        """An <img> with alt text inside a <figure>, with an optional (already rendered) caption."""
-        data = base64.b64encode(self.png).decode("ascii")
-        figcaption = f"<figcaption>{caption}</figcaption>" if caption else ""
-        return (
-            f'<figure class="ros1-figure"><img src="data:image/png;base64,{data}" alt="{esc(self.alt)}">'
-            f"{figcaption}</figure>"
-        )
+    def html(self, caption: str = "") -> Markup:
+        """An <img> with alt text inside a <figure>, with an optional caption (text, or safe HTML)."""
+        return render("figure.html.j2", data=base64.b64encode(self.png).decode("ascii"), alt=self.alt,
+                      caption=caption)
 
 
-# A folder of pictures shared by processes (the app's kernels): set by `ros1-course app`, filled by
-# `widgets.predraw`. A kernel that finds its picture there never imports matplotlib.
-PICTURE_STORE = "ROS1_COURSE_PICTURE_STORE"
-_CODE_VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+@dataclass(frozen=True)
+class PictureName:
+    """Which picture: its kind ('schematic', 'partner-frequencies', 'activity', 'figure') and what it shows
+    (a partner's symbol, the mutations, a fact's id)."""
+
+    kind: str
+    shows: tuple[str, ...] = ()
+
+    @property
+    def file_name(self) -> str:
+        return "-".join((self.kind, *self.shows)) + ".json"
 
 
-def shared(draw: Callable[..., Picture]) -> Callable[..., Picture]:
-    """Reuse a picture another process drew into the folder named by $ROS1_COURSE_PICTURE_STORE (keyed by the
-    drawing function, its arguments and this module's code); draw and store it there when missing."""
+@dataclass(frozen=True)
+class FrequencyGroup:
+    """Partners whose frequencies come from one cohort and its sources, and the mark that tells the groups
+    apart in the chart (empty when there is one group)."""
 
-    @functools.wraps(draw)
-    def reuse_or_draw(*args: object) -> Picture:
-        folder = os.environ.get(PICTURE_STORE)
-        if not folder:
-            return draw(*args)
-        key = hashlib.sha256(repr((draw.__name__, args, _CODE_VERSION)).encode()).hexdigest()[:32]
-        path = Path(folder) / f"{key}.json"
-        try:
-            stored = json.loads(path.read_text(encoding="utf-8"))
-            return Picture(base64.b64decode(stored["png"]), stored["alt"])
-        except (OSError, ValueError, KeyError):
-            picture = draw(*args)
-        record = json.dumps({"png": base64.b64encode(picture.png).decode("ascii"), "alt": picture.alt})
-        try:
-            with tempfile.NamedTemporaryFile("w", dir=folder, suffix=".tmp", delete=False) as handle:
-                handle.write(record)
-            os.replace(handle.name, path)
-        except OSError:
-            pass  # a store that cannot be written only costs a redraw
-        return picture
-
-    return reuse_or_draw
+    mark: str
+    cohort: str
+    sources: tuple[str, ...]
 
 
-def _new_figure(width: float, height: float) -> Figure:
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    figure = Figure(figsize=(width, height), dpi=100, facecolor="white")
-    FigureCanvasAgg(figure)
-    return figure
-
-
-def _png(figure: Figure) -> bytes:
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=100, facecolor="white")
-    return buffer.getvalue()
+def frequency_groups(guidance: Guidance) -> dict[str, FrequencyGroup]:
+    """Each partner with a reported frequency, largest first, and its cohort's group."""
+    reported = sorted(((p.symbol, p.frequency) for p in guidance.partners if p.frequency),
+                      key=lambda pair: -pair[1].percent)
+    cohorts = list(dict.fromkeys((f.cohort, tuple(f.sources)) for _, f in reported))
+    marks = {c: f" ({chr(ord('a') + i)})" if len(cohorts) > 1 else "" for i, c in enumerate(cohorts)}
+    return {symbol: FrequencyGroup(marks[(f.cohort, tuple(f.sources))], f.cohort, tuple(f.sources))
+            for symbol, f in reported}
 
 
-def exon_words(exons: tuple[int, ...]) -> str:
-    """'exon 32, 34 or 35'."""
-    if len(exons) == 1:
-        return f"exon {exons[0]}"
-    return "exon " + ", ".join(str(e) for e in exons[:-1]) + f" or {exons[-1]}"
+def schematic(guidance: Guidance, symbol: str) -> Picture:
+    """The fusion protein of one partner with ROS1."""
+    return _picture(guidance, PictureName("schematic", (guidance.partner(symbol).symbol,)))
 
 
-@lru_cache(maxsize=64)
-@shared
-def fusion_schematic(partner: str, partner_exon: int | None, ros1_exons: tuple[int, ...]) -> Picture:
-    """The fusion protein, not to scale: the partner's 5' part joined to ROS1's 3' part with its kinase
-    domain, the ROS1 breakpoint exons, and the partner's breakpoint exon or 'not confirmed'."""
-    from matplotlib.patches import FancyBboxPatch
-
-    partner_break = f"{partner} {exon_words((partner_exon,))}" if partner_exon else (
-        "partner breakpoint exon not confirmed")
-    ros1_break = f"ROS1 {exon_words(ros1_exons)}"
-    figure = _new_figure(9, 2.6)
-    axes = figure.add_axes((0.02, 0.02, 0.96, 0.96))
-    axes.set_xlim(0, 100)
-    axes.set_ylim(0, 40)
-    axes.axis("off")
-    boxes = [(6, 40, PARTNER_FILL, f"{partner} (5' part)"), (46, 48, ROS1_FILL, "ROS1 (3' part)")]
-    for x, width, fill, label in boxes:
-        axes.add_patch(FancyBboxPatch((x, 16), width, 10, boxstyle="round,pad=0.4", facecolor=fill,
-                                      edgecolor=DARK, linewidth=1.5))
-        axes.text(x + 2, 21, label, va="center", ha="left", fontsize=12, color=DARK, weight="bold")
-    axes.add_patch(FancyBboxPatch((72, 17.5), 20, 7, boxstyle="round,pad=0.2", facecolor=KINASE_FILL,
-                                  edgecolor=DARK, linewidth=1.2, hatch="//"))
-    axes.text(82, 12, "kinase domain", ha="center", va="top", fontsize=11, color=DARK)
-    axes.text(2, 21, "5'", ha="center", va="center", fontsize=12, color=DARK)
-    axes.text(98, 21, "3'", ha="center", va="center", fontsize=12, color=DARK)
-    axes.plot([46, 46], [12, 30], color=DARK, linewidth=2, linestyle="--")
-    axes.annotate(f"junction: {partner_break} | {ros1_break}", xy=(46, 30), xytext=(46, 36), ha="center",
-                  fontsize=11, color=DARK, arrowprops={"arrowstyle": "->", "color": DARK})
-    axes.text(50, 3, "Schematic, not to scale", ha="center", fontsize=10, color=DARK, style="italic")
-    alt = (
-        f"Schematic of the {partner}-ROS1 fusion protein, not to scale. From left (5') to right (3'): "
-        f"the 5' part of {partner}, joined at the fusion junction to the 3' part of ROS1, which holds the "
-        f"kinase domain. Junction: {partner_break}; {ros1_break}."
-    )
-    return Picture(_png(figure), alt)
+def partner_frequencies(guidance: Guidance) -> Picture:
+    """The partners' reported frequencies as bars; partners without a figure are named, not drawn."""
+    return _picture(guidance, PictureName("partner-frequencies"))
 
 
-@lru_cache(maxsize=16)
-@shared
-def frequency_chart(bars: tuple[tuple[str, float, str], ...], not_reported: tuple[str, ...]) -> Picture:
-    """Horizontal bars of partners' reported frequencies; `bars` holds (partner, percent, footnote mark).
-    Partners without a figure are named under the chart, not drawn as zero."""
-    figure = _new_figure(8, 0.55 * len(bars) + 1.6)
-    axes = figure.add_axes((0.2, 0.3 if not_reported else 0.18, 0.72, 0.62 if not_reported else 0.74))
-    names = [f"{name}{mark}" for name, _, mark in bars][::-1]
-    values = [value for _, value, _ in bars][::-1]
-    axes.barh(names, values, color=PARTNER_FILL, edgecolor=DARK, linewidth=1.2)
-    for y, value in enumerate(values):
-        axes.text(value, y, f" {percent(value)}", va="center", ha="left", fontsize=11, color=DARK)
-    axes.set_xlim(0, max(values, default=1) * 1.2)
-    axes.set_xlabel("Reported frequency (% of the cohort)", fontsize=11, color=DARK)
-    axes.tick_params(labelsize=11, colors=DARK)
-    for side in ("top", "right"):
-        axes.spines[side].set_visible(False)
-    if not_reported:
-        figure.text(0.02, 0.04, "Not reported in the course's sources: " + ", ".join(not_reported),
-                    fontsize=10, color=DARK)
-    alt = "Bar chart of reported frequencies of ROS1 fusion partners: " + "; ".join(
-        f"{name}{mark} {percent(value)}" for name, value, mark in bars
-    ) + "."
-    if not_reported:
-        alt += " Not reported (no bar drawn): " + ", ".join(not_reported) + "."
-    return Picture(_png(figure), alt)
+def activity_grid(guidance: Guidance, mutations: tuple[str, ...] = ()) -> Picture:
+    """Every therapy against the mutations named (all of the course's when none are named)."""
+    names = tuple(m.name for m in guidance.mutations if not mutations or m.name in mutations)
+    return _picture(guidance, PictureName("activity", names))
 
 
-@lru_cache(maxsize=16)
-@shared
-def activity_heatmap(mutations: tuple[str, ...], therapies: tuple[str, ...],
-                     cells: tuple[tuple[str, str], ...]) -> Picture:
-    """A mutation x therapy grid; `cells` holds (activity, evidence) row by row. Every cell carries a symbol
-    and words as well as a fill."""
-    from matplotlib.patches import Rectangle
-
-    figure = _new_figure(1.45 * len(therapies) + 1.6, 0.8 * len(mutations) + 1.6)
-    axes = figure.add_axes((0.12, 0.03, 0.86, 0.84))
-    axes.set_xlim(0, len(therapies))
-    axes.set_ylim(len(mutations), 0)
-    grid = [cells[i * len(therapies):(i + 1) * len(therapies)] for i in range(len(mutations))]
-    for row, line in enumerate(grid):
-        for column, (activity, evidence) in enumerate(line):
-            symbol, word = ACTIVITY[activity]
-            axes.add_patch(Rectangle((column, row), 1, 1, facecolor=CELL_FILL[activity], edgecolor=DARK,
-                                     linewidth=1))
-            detail = "" if evidence == "none" else f"\n{EVIDENCE[evidence].lower()}"
-            axes.text(column + 0.5, row + 0.5, f"{symbol} {word.lower()}{detail}", ha="center", va="center",
-                      fontsize=9.5, color=DARK)
-    axes.set_xticks([i + 0.5 for i in range(len(therapies))], therapies, fontsize=10, color=DARK)
-    axes.set_yticks([i + 0.5 for i in range(len(mutations))], mutations, fontsize=11, color=DARK)
-    axes.xaxis.tick_top()
-    axes.tick_params(length=0)
-    alt = "Grid of each therapy's activity (columns) against each resistance mutation (rows). " + " ".join(
-        f"{mutation}: " + ", ".join(
-            f"{therapy} {ACTIVITY[a][1].lower()}" + ("" if e == "none" else f" ({e})")
-            for therapy, (a, e) in zip(therapies, line, strict=True)
-        ) + "."
-        for mutation, line in zip(mutations, grid, strict=True)
-    )
-    return Picture(_png(figure), alt)
+def fact_figure(guidance: Guidance, fact_id: str) -> Picture:
+    """A fact's reported figures as bars."""
+    return _picture(guidance, PictureName("figure", (guidance.fact(fact_id).id,)))
 
 
-@lru_cache(maxsize=32)
-@shared
-def figure_bars(title: str, bars: tuple[tuple[str, float, str], ...]) -> Picture:
-    """Horizontal bars for a fact's reported figures; `bars` holds (label, value, unit). Odds ratios get a
-    reference line at 1 (no association); percentages run from 0 to 100."""
-    figure = _new_figure(8, 0.75 * len(bars) + 1.5)
-    axes = figure.add_axes((0.33, 0.25, 0.6, 0.62))
-    labels = [textwrap.fill(label, 26) for label, _, _ in bars][::-1]
-    values = [value for _, value, _ in bars][::-1]
-    units = {unit for _, _, unit in bars}
-    axes.barh(labels, values, color=PARTNER_FILL, edgecolor=DARK, linewidth=1.2)
-    for y, (value, (_, _, unit)) in enumerate(zip(values, bars[::-1], strict=True)):
-        shown = percent(value) if unit == "%" else f"{value:g}"
-        axes.text(value, y, f" {shown}", va="center", ha="left", fontsize=11, color=DARK)
-    if units == {"%"}:
-        axes.set_xlim(0, 100)
-        axes.set_xlabel("Per cent", fontsize=11, color=DARK)
-    else:
-        axes.set_xlim(0, max(values) * 1.25)
-        axes.set_xlabel(" / ".join(sorted(units)).capitalize(), fontsize=11, color=DARK)
-        if units == {"odds ratio"}:
-            axes.axvline(1, color=DARK, linestyle="--", linewidth=1)
-            axes.text(1, len(values) - 0.4, " 1 = no association", fontsize=9.5, color=DARK, va="bottom")
-    axes.set_title(title, fontsize=12, color=DARK, loc="left")
-    axes.tick_params(labelsize=11, colors=DARK)
-    for side in ("top", "right"):
-        axes.spines[side].set_visible(False)
-    alt = f"Bar chart: {title}. " + "; ".join(
-        f"{label}: {percent(value) if unit == '%' else f'{value:g} ({unit})'}" for label, value, unit in bars
-    ) + "."
-    return Picture(_png(figure), alt)
+def catalogue(guidance: Guidance) -> list[PictureName]:
+    """Every picture the course can show, as named from the content."""
+    mutations = [m.name for m in guidance.mutations]
+    grids = [combination for size in range(1, GRID_CHOICES_STORED + 1)
+             for combination in itertools.combinations(mutations, size)]
+    return [
+        *(PictureName("schematic", (p.symbol,)) for p in guidance.partners),
+        PictureName("partner-frequencies"),
+        *(PictureName("activity", grid) for grid in dict.fromkeys([*grids, tuple(mutations)])),
+        *(PictureName("figure", (f.id,)) for f in guidance.facts() if f.figures),
+    ]
+
+
+def draw(guidance: Guidance, name: PictureName) -> Picture:
+    """Draw the named picture from the content (imports matplotlib)."""
+    from . import drawing
+
+    g = guidance
+    if name.kind == "schematic":
+        partner = g.partner(name.shows[0])
+        return Picture(*drawing.fusion_schematic(partner.symbol, partner.breakpoint_exon,
+                                                 tuple(g.ros1.breakpoint_exons)))
+    if name.kind == "partner-frequencies":
+        groups = frequency_groups(g)
+        percents = {p.symbol: p.frequency.percent for p in g.partners if p.frequency}
+        bars = tuple((symbol, percents[symbol], group.mark) for symbol, group in groups.items())
+        return Picture(*drawing.frequency_chart(bars, tuple(p.symbol for p in g.partners if not p.frequency)))
+    if name.kind == "activity":
+        rows = g.activity_rows(*name.shows)
+        return Picture(*drawing.activity_heatmap(name.shows, tuple(t.name for t in g.therapies),
+                                                 tuple((row.activity, row.evidence) for row in rows)))
+    if name.kind == "figure":
+        fact = g.fact(name.shows[0])
+        bars = tuple((f"{f.label} (n={f.of:,})" if f.of else f.label, f.value, f.unit) for f in fact.figures)
+        return Picture(*drawing.figure_bars("", bars))
+    raise ValueError(f"no kind of picture {name.kind!r}")
+
+
+def fill_store(guidance: Guidance, folder: Path, progress: Callable[[int, int], None] | None = None) -> Path:
+    """Draw every picture of the catalogue into `folder` (for this content's fingerprint); returns the
+    subfolder that holds them. `progress(done, total)` is called after each picture."""
+    names = catalogue(guidance)
+    target = folder / guidance.knowledge.fingerprint
+    target.mkdir(parents=True, exist_ok=True)
+    for done, name in enumerate(names, 1):
+        _store(target / name.file_name, draw(guidance, name))
+        if progress:
+            progress(done, len(names))
+    return target
+
+
+_drawn: dict[tuple[str, PictureName], Picture] = {}
+
+
+def _picture(guidance: Guidance, name: PictureName) -> Picture:
+    """The picture from this process's memory, the store, or drawn now (and kept in both)."""
+    key = (guidance.knowledge.fingerprint, name)
+    if key in _drawn:
+        return _drawn[key]
+    folder = os.environ.get(PICTURE_STORE)
+    path = Path(folder) / key[0] / name.file_name if folder else None
+    picture = _load(path) if path else None
+    if picture is None:
+        if path:
+            log.warning("picture %s is not in the store %s: drawing it here (add it to pictures.catalogue)",
+                        name.file_name, folder)
+        picture = draw(guidance, name)
+        if path:
+            _store(path, picture)
+    _drawn[key] = picture
+    return picture
+
+
+def _load(path: Path) -> Picture | None:
+    try:
+        stored = json.loads(path.read_text(encoding="utf-8"))
+        return Picture(base64.b64decode(stored["png"]), stored["alt"])
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def _store(path: Path, picture: Picture) -> None:
+    """Write the picture atomically (a reader sees it whole or not at all); a store that cannot be written
+    only costs a redraw."""
+    record = json.dumps({"png": base64.b64encode(picture.png).decode("ascii"), "alt": picture.alt})
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", dir=path.parent, suffix=".tmp", delete=False) as handle:
+            handle.write(record)
+        os.replace(handle.name, path)
+    except OSError:
+        pass

@@ -1,22 +1,34 @@
 """Quiz: self-check questions with feedback after an attempt (right or wrong, the reason, its sources).
 
-Each checked attempt is saved in the learning record (content.record) when recording is on: by default in a
-Jupyter kernel (the lessons) unless ROS1_COURSE_RECORD=0, never by default in Voila (the shared presenter app).
+A quiz given a `Recorder` hands it every checked attempt (the course application's learning record is one);
+without one, nothing is kept beyond the page.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Protocol
+
 import ipywidgets as w
 import traitlets
+from markupsafe import Markup
 
 from content import Guidance, load_guidance
 from content.guidance import QuizQuestion
-from content.record import Attempt, LearningRecord, recording_wanted
 
+from .citations import Citations
 from .controls import CheckboxGroup, labelled
-from .markup import cite, esc, note_box
-from .style import root, row, style
+from .render import box
+from .style import root, row
 from .terms import with_terms
+
+
+class Recorder(Protocol):
+    """Where checked attempts are kept (the learning record)."""
+
+    def save(self, question: QuizQuestion, chosen: Sequence[str], correct: bool) -> list[str]:
+        """Keep one checked attempt; return messages for the learner (e.g. the record could not be read)."""
+        ...
 
 
 class QuestionCard(w.VBox):
@@ -27,7 +39,7 @@ class QuestionCard(w.VBox):
     result = traitlets.Bool(None, allow_none=True)
 
     def __init__(self, guidance: Guidance, question: QuizQuestion, number: int,
-                 record: LearningRecord | None = None) -> None:
+                 record: Recorder | None = None) -> None:
         self.guidance = guidance
         self.question = question
         self.record = record
@@ -61,31 +73,18 @@ class QuestionCard(w.VBox):
         """Mark the answer and show why, with the sources; asks for an answer if none is chosen."""
         if not self.chosen:
             self.result = None
-            self.feedback.value = note_box("Choose an answer first, then check it.", "message")
+            self.feedback.value = box("Choose an answer first, then check it.", "message")
             return
         q = self.question
         self.result = self.chosen == q.answer
-        verdict = '<span aria-hidden="true">✓</span> Correct.' if self.result else (
-            '<span aria-hidden="true">✗</span> Not quite.')
-        answer = "; ".join(esc(option) for option in q.options if option in q.answer)
-        self.feedback.value = with_terms(self.guidance, note_box(
-            f"<p><strong>{verdict}</strong> The answer: {answer}.</p>"
-            f"<p>{esc(q.explanation)} {cite(self.guidance, q.sources)}</p>",
-            "correct" if self.result else "wrong",
-        )) + self._save()
-
-    def _save(self) -> str:
-        """Save the attempt in the record, if any; returns a note when the record had to be set aside or
-        could not be written (the attempt still counts on screen)."""
-        if self.record is None:
-            return ""
-        q, notes = self.question, []
-        record = LearningRecord(self.record.path, notify=notes.append)  # a handle on the same file
-        try:
-            record.add(Attempt.now(q.id, q.lesson, [o for o in q.options if o in self.chosen], bool(self.result)))
-        except OSError as error:
-            notes.append(f"This attempt could not be saved in your learning record ({error}).")
-        return "".join(note_box(esc(note), "message") for note in notes)
+        verdict = Markup('<span aria-hidden="true">✓</span> Correct.' if self.result else
+                         '<span aria-hidden="true">✗</span> Not quite.')
+        answer = "; ".join(option for option in q.options if option in q.answer)
+        feedback = Markup("<p><strong>{}</strong> The answer: {}.</p><p>{} {}</p>").format(
+            verdict, answer, q.explanation, Citations(self.guidance).cite(q.sources))
+        notes = self.record.save(q, [o for o in q.options if o in self.chosen], self.result) if self.record else []
+        self.feedback.value = with_terms(self.guidance, box(feedback, "correct" if self.result else "wrong")) + (
+            "".join(box(note, "message") for note in notes))
 
     def _answer_changed(self, _change: object = None) -> None:
         self.result = None
@@ -102,15 +101,11 @@ class Quiz(w.VBox):
         return f"Quiz(lesson={self.lesson!r}, questions={len(self.questions)})"
 
     def __init__(self, guidance: Guidance | None = None, lesson: int | None = None,
-                 record: LearningRecord | bool | None = None) -> None:
-        """`record`: a LearningRecord to save attempts in, True for the user's own, False for none; None (the
-        default) records in the user's own when `recording_wanted` says so (in a Jupyter kernel, not in
-        Voila, unless ROS1_COURSE_RECORD says otherwise)."""
+                 record: Recorder | None = None) -> None:
+        """`record`: where checked attempts are kept (the learning record), or None to keep none."""
         self.guidance = guidance or load_guidance()
         self.lesson = lesson
-        if record is None:
-            record = recording_wanted(in_kernel=_in_kernel())
-        self.record = LearningRecord() if record is True else record or None
+        self.record = record
         self.questions = self.guidance.questions(lesson)
         self._cards: dict[int, QuestionCard] = {}
         self.index = 0
@@ -123,11 +118,11 @@ class Quiz(w.VBox):
         which = f"lesson {lesson}" if lesson is not None else "this course"
         body: list[w.Widget] = [self.position, self.stage, self.score,
                                 row(self.previous_button, self.next_button)] if self.questions else [
-            w.HTML(note_box(f"There are no self-check questions for {which} yet.", "message"))]
+            w.HTML(box(f"There are no self-check questions for {which} yet.", "message"))]
         if self.record and self.questions:
             body.append(w.HTML("<p><em>Your checked answers are saved in your learning record on this computer: "
                                "<code>ros1-course record</code> shows your progress.</em></p>"))
-        super().__init__([style(), w.HTML(f"<h3>{esc(title)}</h3>"), *body])
+        super().__init__([w.HTML(Markup("<h3>{}</h3>").format(title)), *body])
         root(self, "ros1-quiz")
         self.previous_button.on_click(lambda _button: self.go(self.index - 1))
         self.next_button.on_click(lambda _button: self.go(self.index + 1))
@@ -166,9 +161,3 @@ class Quiz(w.VBox):
         self.score.value = (f'<p aria-live="polite"><strong>Score: {self.correct} of {len(self.questions)} '
                             "correct</strong></p>")
 
-
-def _in_kernel() -> bool:
-    """Whether this code runs in a Jupyter kernel (a lesson), not a plain Python process."""
-    from IPython import get_ipython
-
-    return getattr(get_ipython(), "kernel", None) is not None

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Download, Locator, Page, Route, WebSocketRoute, expect
 
 from content import Guidance
-from widgets.markup import UK_STATUS
+from widgets.words import UK_STATUS
 
 from .test_app import activity_row, open_section
 

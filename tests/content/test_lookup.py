@@ -88,3 +88,12 @@ def test_sources_of_keeps_first_order_and_drops_repeats(guidance: Guidance) -> N
 def test_every_source_has_a_link(guidance: Guidance) -> None:
     for source in guidance.sources:
         assert source.link.startswith(("https://", "http://")), source.id
+
+
+def test_a_very_long_query_is_shortened_in_the_message(guidance: Guidance) -> None:
+    query = "G2032R" * 100
+    with pytest.raises(UnknownEntryError) as raised:
+        guidance.mutation(query)
+    message = str(raised.value)
+    assert raised.value.query == query, "the error keeps the whole query for code that needs it"
+    assert query not in message and len(message.split(";")[0]) < 60

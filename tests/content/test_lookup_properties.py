@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from content import Guidance, UnknownEntryError, load_guidance
+from content.errors import QUERY_SHOWN
 
 GUIDANCE: Guidance = load_guidance()
 KNOWN_TEXT = [p.symbol for p in GUIDANCE.partners] + [m.hgvs_p for m in GUIDANCE.mutations] + ["FIG", "G2023R"]
@@ -24,7 +25,8 @@ def test_any_string_is_an_answer_or_a_typed_error(kind: str, query: str) -> None
         found = GUIDANCE.find(kind, query)
     except UnknownEntryError as error:
         assert error.query == query and error.kind == kind
-        assert repr(query) in str(error)
+        shown = query if len(query) <= QUERY_SHOWN else query[:QUERY_SHOWN - 1] + "…"
+        assert repr(shown) in str(error)
     else:
         assert found.entry in {"partner": GUIDANCE.partners, "therapy": GUIDANCE.therapies,
                                "mutation": GUIDANCE.mutations}[kind]

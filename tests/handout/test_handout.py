@@ -9,15 +9,15 @@ import re
 import shutil
 import subprocess
 import sys
-from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from markupsafe import escape
 
 from content import UnknownEntryError
-from widgets.handout import handout_html
-from widgets.markup import ACTIVITY
+from ros1_course.documents import handout_html
+from widgets.words import ACTIVITY
 
 SCRIPT = shutil.which("ros1-course", path=str(Path(sys.executable).parent))
 TODAY = dt.date(2026, 11, 27)

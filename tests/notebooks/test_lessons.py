@@ -133,3 +133,27 @@ def test_running_a_lesson_writes_nothing_outside_it(name: str, tmp_path: Path) -
     client.execute()
     assert _tree_state() == before_repo
     assert sorted(tmp_path.iterdir()) == before_dir
+
+
+@pytest.mark.parametrize("path", [*LESSONS, ROOT / "notebooks" / "app.ipynb"], ids=lambda p: p.stem)
+def test_the_text_source_and_the_executed_notebook_agree(path: Path) -> None:
+    """Each notebook has its text source (MyST Markdown, paired by jupytext), which a maintainer edits;
+    `make notebooks` carries an edit into the .ipynb and executes it."""
+    import jupytext
+
+    text = jupytext.read(path.with_suffix(".md"))
+    executed = _read(path)
+    assert [(c.cell_type, c.source) for c in text.cells] == [(c.cell_type, c.source) for c in executed.cells], (
+        f"{path.with_suffix('.md').name} and {path.name} differ: run `make notebooks`")
+
+
+def test_summaries_render_their_clinical_claims_from_the_content() -> None:
+    """A Summary's clinical points are rendered from fact ids (so `ros1-course check` sees them)."""
+    for path in LESSONS:
+        cells = _read(path).cells
+        start = next(i for i, c in enumerate(cells) if c.cell_type == "markdown" and "## Summary" in c.source)
+        end = next(i for i, c in enumerate(cells) if i > start and c.cell_type == "markdown" and "## " in c.source)
+        rendered = [c for c in cells[start:end] if c.cell_type == "code" and c.source.startswith("lesson.facts(")]
+        stem = path.stem[:2]
+        if stem in ("01", "02", "03", "04", "05"):
+            assert rendered, f"{path.name}: the Summary's clinical claims are typed, not rendered from content"

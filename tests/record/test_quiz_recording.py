@@ -1,5 +1,6 @@
-"""The quizzes save each checked attempt in the learning record when recording is on: in a Jupyter kernel
-(the lessons) by default, never by default in Voila, and as ROS1_COURSE_RECORD says."""
+"""The quizzes save each checked attempt in the learning record when they are given one. Lessons give theirs
+the user's record in a Jupyter kernel by default, as ROS1_COURSE_RECORD says otherwise; `ros1-course app` turns
+it off for the kernels of the shared app."""
 
 from __future__ import annotations
 
@@ -8,17 +9,18 @@ from pathlib import Path
 
 import pytest
 
-from content.record import VOILA_VARIABLES, LearningRecord, recording_wanted
+from ros1_course.lesson import Lesson
+from ros1_course.record import RECORD_VARIABLE, LearningRecord, recording_wanted
+from ros1_course.serve import voila_environment
 from widgets import Quiz
 from widgets.quiz import QuestionCard
 
 
 @pytest.fixture(autouse=True)
 def private_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Never the real user data directory; no recording switch or Voila variable from the caller's shell."""
+    """Never the real user data directory; no recording switch from the caller's shell."""
     monkeypatch.setenv("ROS1_COURSE_DATA_DIR", str(tmp_path))
-    for name in ("ROS1_COURSE_RECORD", *VOILA_VARIABLES):
-        monkeypatch.delenv(name, raising=False)
+    monkeypatch.delenv(RECORD_VARIABLE, raising=False)
     return tmp_path
 
 
@@ -57,53 +59,44 @@ def test_a_corrupt_record_shows_a_note_in_the_quiz(tmp_path: Path, guidance) -> 
     assert len(list(tmp_path.glob("record.json.corrupt-*"))) == 1
 
 
-def test_asked_for_by_the_environment_outside_voila(private_data_dir: Path, monkeypatch: pytest.MonkeyPatch,
-                                                    guidance) -> None:
-    monkeypatch.setenv("ROS1_COURSE_RECORD", "1")
-    quiz = Quiz(guidance, lesson=2)
-    assert quiz.record is not None and quiz.record.path == private_data_dir / "record.json"
+def test_asked_for_by_the_environment(private_data_dir: Path, monkeypatch: pytest.MonkeyPatch, guidance) -> None:
+    monkeypatch.setenv(RECORD_VARIABLE, "1")
+    quiz = Lesson(2, guidance).quiz()
+    assert isinstance(quiz.record, LearningRecord) and quiz.record.path == private_data_dir / "record.json"
     answer(quiz.current, right=True)
     assert [a.question for a in LearningRecord(private_data_dir / "record.json").attempts()] == [
         quiz.current.question.id]
 
 
-@pytest.mark.parametrize("variable", VOILA_VARIABLES)
-def test_off_in_voila_even_when_asked_for_by_the_environment(private_data_dir: Path,
-                                                             monkeypatch: pytest.MonkeyPatch, variable: str,
-                                                             guidance) -> None:
-    monkeypatch.setenv("ROS1_COURSE_RECORD", "1")
-    monkeypatch.setenv(variable, "set by voila")
+def test_a_quiz_without_a_record_keeps_nothing(private_data_dir: Path, guidance) -> None:
     quiz = Quiz(guidance, lesson=2)
     assert quiz.record is None
     answer(quiz.current, right=True)
     assert quiz.current.result is True
-    assert list(private_data_dir.iterdir()) == []  # nothing written
+    assert list(private_data_dir.iterdir()) == []
 
 
 def test_off_by_default_outside_a_kernel(private_data_dir: Path, guidance) -> None:
-    quiz = Quiz(guidance, lesson=2)
+    quiz = Lesson(2, guidance).quiz()
     assert quiz.record is None
     answer(quiz.current, right=True)
     assert list(private_data_dir.iterdir()) == []
 
 
-def test_voila_variables_are_the_ones_voila_sets() -> None:
-    from voila.utils import ENV_VARIABLE
-
-    assert all(getattr(ENV_VARIABLE, name) == name for name in VOILA_VARIABLES)
+def test_the_app_command_turns_recording_off_for_its_kernels() -> None:
+    environment = voila_environment({RECORD_VARIABLE: "1", "PATH": "/usr/bin"})
+    assert environment[RECORD_VARIABLE] == "0"
+    assert recording_wanted(in_kernel=True, environ=environment) is False
 
 
 @pytest.mark.parametrize(("environ", "in_kernel", "wanted"), [
     ({}, True, True),  # a lesson in JupyterLab
     ({}, False, False),  # a script or a test
-    ({"ROS1_COURSE_RECORD": "0"}, True, False),
+    ({"ROS1_COURSE_RECORD": "0"}, True, False),  # the kernels of `ros1-course app`
     ({"ROS1_COURSE_RECORD": "1"}, False, True),
-    ({"VOILA_KERNEL_ID": "k"}, True, False),
-    ({"VOILA_PREHEAT": "True", "ROS1_COURSE_RECORD": "1"}, True, False),
 ])
 def test_when_recording_is_wanted(environ: dict[str, str], in_kernel: bool, wanted: bool) -> None:
     assert recording_wanted(in_kernel, environ) is wanted
-
 
 
 def quiz_records_in_a_real_kernel(env: dict[str, str]) -> bool:
@@ -114,7 +107,7 @@ def quiz_records_in_a_real_kernel(env: dict[str, str]) -> bool:
     printed: list[str] = []
     try:
         reply = client.execute_interactive(
-            "from widgets import Quiz\nprint(Quiz(lesson=1).record is not None)", timeout=60,
+            "from ros1_course.lesson import Lesson\nprint(Lesson(1).quiz().record is not None)", timeout=60,
             output_hook=lambda message: printed.append(message["content"].get("text", "")))
         assert reply["content"]["status"] == "ok"
     finally:
@@ -126,7 +119,7 @@ def quiz_records_in_a_real_kernel(env: dict[str, str]) -> bool:
 @pytest.mark.parametrize(("env", "records"), [
     ({}, True),  # a lesson in JupyterLab
     ({"ROS1_COURSE_RECORD": "0"}, False),
-    ({"VOILA_KERNEL_ID": "a-kernel-id", "VOILA_BASE_URL": "/"}, False),  # the presenter app
+    ({"ROS1_COURSE_RECORD": "1"}, True),
 ])
 def test_lesson_quizzes_in_a_real_kernel(private_data_dir: Path, env: dict[str, str], records: bool) -> None:
     assert quiz_records_in_a_real_kernel({"ROS1_COURSE_DATA_DIR": str(private_data_dir), **env}) is records

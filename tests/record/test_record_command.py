@@ -7,12 +7,12 @@ import os
 import shutil
 import subprocess
 import sys
-from html import escape
 from pathlib import Path
 
 import pytest
+from markupsafe import escape
 
-from content.record import Attempt, LearningRecord
+from ros1_course.record import Attempt, LearningRecord
 
 SCRIPT = shutil.which("ros1-course", path=str(Path(sys.executable).parent))
 
@@ -80,3 +80,8 @@ def test_a_corrupt_record_is_reported_and_set_aside(tmp_path: Path) -> None:
     assert result.returncode == 0
     assert "could not be read" in result.stderr and "corrupt-" in result.stderr
     assert len(list(tmp_path.glob("record.json.corrupt-*"))) == 1
+
+
+def test_one_attempt_is_one_attempt(tmp_path: Path, guidance) -> None:
+    LearningRecord(tmp_path / "record.json").add(Attempt.now(guidance.questions(1)[0].id, 1, ["a"], True))
+    assert "1 attempt recorded" in run(tmp_path).stdout

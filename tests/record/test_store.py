@@ -11,9 +11,10 @@ import sys
 import time
 from pathlib import Path
 
+import platformdirs
 import pytest
 
-from content.record import Attempt, LearningRecord, data_dir, dump, parse, write_atomic
+from ros1_course.record import Attempt, LearningRecord, data_dir, dump, parse, write_atomic
 
 WRITER = Path(__file__).with_name("writer.py")
 
@@ -156,17 +157,16 @@ def test_attempts_round_trip_and_progress_counts_the_latest_attempt(tmp_path: Pa
     assert (progress[2].attempted, progress[2].correct) == (0, 0)
 
 
-def test_the_record_lives_in_the_users_data_directory_never_the_repository(tmp_path: Path) -> None:
-    home = Path.home()
-    assert data_dir({}, "linux") == home / ".local" / "share" / "ros1-course"
-    assert data_dir({"XDG_DATA_HOME": "/data"}, "linux") == Path("/data/ros1-course")
-    assert data_dir({"XDG_DATA_HOME": "relative"}, "linux") == home / ".local" / "share" / "ros1-course"
-    assert data_dir({}, "darwin") == home / "Library" / "Application Support" / "ros1-course"
-    assert data_dir({"APPDATA": "C:/Users/me/AppData/Roaming"}, "win32") == Path(
-        "C:/Users/me/AppData/Roaming/ros1-course")
-    assert data_dir({"ROS1_COURSE_DATA_DIR": str(tmp_path), "XDG_DATA_HOME": "/data"}, "linux") == tmp_path
+def test_the_record_lives_in_the_users_data_directory_never_the_repository(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    assert data_dir({}) == Path(platformdirs.user_data_dir("ros1-course", appauthor=False))
+    if sys.platform.startswith("linux"):
+        assert data_dir({}) == tmp_path / "xdg" / "ros1-course"
+    assert data_dir({"ROS1_COURSE_DATA_DIR": str(tmp_path / "mine")}) == tmp_path / "mine"
     repository = Path(__file__).resolve().parents[2]
-    assert repository not in data_dir({}, sys.platform).parents
+    monkeypatch.delenv("XDG_DATA_HOME")
+    assert repository not in data_dir({}).parents
 
 
 def test_write_atomic_into_a_missing_directory_fails_and_leaves_nothing(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ import argparse
 import time
 from pathlib import Path
 
-from content.record import Attempt, LearningRecord
+from ros1_course.record import Attempt, LearningRecord
 
 
 def main() -> None:

@@ -9,6 +9,8 @@ from html.parser import HTMLParser
 import ipywidgets as w
 import pytest
 
+from widgets import pictures
+
 
 class _Text(HTMLParser):
     """The text a reader sees in an HTML fragment (no tags, no <style>, no glossary tooltips, which show only
@@ -97,3 +99,19 @@ def table_rows() -> Callable[[str], dict[str, tuple[str, ...]]]:
         return found
 
     return rows
+
+
+@pytest.fixture
+def draws(monkeypatch: pytest.MonkeyPatch) -> list[pictures.PictureName]:
+    """The pictures drawn during the test, in order (none remembered from before it, no shared store)."""
+    drawn: list[pictures.PictureName] = []
+    draw = pictures.draw
+
+    def counted(guidance, name: pictures.PictureName) -> pictures.Picture:
+        drawn.append(name)
+        return draw(guidance, name)
+
+    monkeypatch.setattr(pictures, "_drawn", {})
+    monkeypatch.delenv(pictures.PICTURE_STORE, raising=False)
+    monkeypatch.setattr(pictures, "draw", counted)
+    return drawn

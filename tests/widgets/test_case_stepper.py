@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from widgets import CaseStepper
-from widgets.markup import ACTIVITY
+from widgets.words import ACTIVITY
 
 
 def choose_and_go_to_end(stepper: CaseStepper, therapy: str, mutation: str) -> None:
@@ -89,7 +89,7 @@ def test_the_last_step_follows_the_mutation_found(guidance, shown, table_rows):
     rows_after = guidance.next_steps("crizotinib", "L2086F").rows
     expected = {r.therapy: " ".join(ACTIVITY[r.activity]) for r in rows_after}
     assert {therapy: cells[0] for therapy, cells in rows.items()} == expected
-    assert "with L2086F" in shown(stepper)
+    assert "Therapy activity against L2086F, after crizotinib" in shown(stepper)
     assert guidance.fact("clinical-trials").text in shown(stepper)
 
 

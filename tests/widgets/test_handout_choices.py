@@ -7,7 +7,7 @@ import datetime as dt
 import re
 
 from content.guidance import ACTIVITY_ORDER, EVIDENCE_ORDER
-from widgets.handout import handout_html
+from ros1_course.documents import handout_html
 
 TODAY = dt.date(2026, 11, 27)
 

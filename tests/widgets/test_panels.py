@@ -9,7 +9,7 @@ import pytest
 
 from content import UnknownEntryError
 from widgets import disclaimer, facts, options, references, review_status
-from widgets.markup import UK_STATUS, percent
+from widgets.words import UK_STATUS, percent
 
 
 def test_disclaimer_shows_the_contents_disclaimer(guidance, shown):

@@ -6,29 +6,29 @@ import ipywidgets as w
 import pytest
 
 from content import load_guidance
-from widgets import FusionPartnerExplorer, pictures
-from widgets.markup import percent
+from widgets import FusionPartnerExplorer
+from widgets.words import percent
 
 
 def test_builds_with_no_arguments_and_shows_the_first_partner(guidance, shown):
     explorer = FusionPartnerExplorer()
     assert isinstance(explorer, w.VBox)
     first = guidance.partners[0]
-    assert explorer.partner.value == first.symbol
+    assert explorer.partner == first.symbol
     assert f"{first.symbol}-ROS1" in shown(explorer)
 
 
 def test_dropdown_labels_show_aliases(guidance):
     explorer = FusionPartnerExplorer(guidance=guidance)
     gopc = guidance.partner("FIG")
-    assert f"{gopc.symbol} (FIG)" in explorer.partner._options_labels
-    assert len(explorer.partner._options_labels) == len(guidance.partners)
+    assert f"{gopc.symbol} (FIG)" in explorer.partner_menu._options_labels
+    assert len(explorer.partner_menu._options_labels) == len(guidance.partners)
 
 
 def test_choosing_ezr_shows_its_figure_cohort_and_source(guidance, shown):
     explorer = FusionPartnerExplorer(guidance=guidance)
     before = shown(explorer)
-    explorer.partner.value = "EZR"
+    explorer.partner = "EZR"
     text = shown(explorer)
     frequency = guidance.partner("EZR").frequency
     assert "17.0%" in text  # the stated figure
@@ -43,14 +43,14 @@ def test_choosing_ezr_shows_its_figure_cohort_and_source(guidance, shown):
 def test_typing_fig_finds_gopc(guidance, shown):
     explorer = FusionPartnerExplorer(guidance=guidance)
     explorer.find.value = "FIG"
-    assert explorer.partner.value == "GOPC"
+    assert explorer.partner == "GOPC"
     assert "FIG is another name for GOPC" in shown(explorer)
 
 
 def test_an_unknown_name_shows_the_error_not_a_traceback(guidance, shown):
     explorer = FusionPartnerExplorer(guidance=guidance)
     explorer.find.value = "NOTAGENE"
-    assert explorer.partner.value == guidance.partners[0].symbol
+    assert explorer.partner == guidance.partners[0].symbol
     assert "no partner 'NOTAGENE'" in shown(explorer)
     explorer.find.value = ""
     assert "NOTAGENE" not in shown(explorer)
@@ -59,7 +59,7 @@ def test_an_unknown_name_shows_the_error_not_a_traceback(guidance, shown):
 def test_a_partner_without_frequency_says_not_reported(guidance, shown):
     missing = next(p for p in guidance.partners if p.frequency is None)
     explorer = FusionPartnerExplorer(guidance=guidance, partner=missing.symbol)
-    assert "Frequency not reported in the course's sources" in shown(explorer)
+    assert "Reported frequency: Not reported in the course's sources" in shown(explorer)
 
 
 def test_notes_are_shown_with_their_sources(guidance, shown):
@@ -87,12 +87,11 @@ def test_a_sourced_partner_exon_replaces_not_confirmed(edit_content, alt_texts):
     assert "not confirmed" not in alt
 
 
-def test_each_schematic_is_drawn_once(guidance):
-    pictures.fusion_schematic.cache_clear()
+def test_each_schematic_is_drawn_once(guidance, draws):
     explorer = FusionPartnerExplorer(guidance=guidance, partner="CD74")
     for symbol in ("EZR", "CD74", "EZR", "CD74"):
-        explorer.partner.value = symbol
-    assert pictures.fusion_schematic.cache_info().misses == 2
+        explorer.partner = symbol
+    assert [name.shows for name in draws] == [("CD74",), ("EZR",)]
 
 
 def test_comparison_is_drawn_only_when_shown_and_skips_missing_figures(guidance, shown, alt_texts):
@@ -116,4 +115,4 @@ def test_comparison_is_drawn_only_when_shown_and_skips_missing_figures(guidance,
 def test_find_is_forgiving_about_case_and_spaces(guidance, name):
     explorer = FusionPartnerExplorer(guidance=guidance)
     explorer.find.value = name
-    assert explorer.partner.value == "GOPC"
+    assert explorer.partner == "GOPC"

@@ -1,4 +1,6 @@
-"""The shared picture store: kernels of the app reuse pictures drawn once, and never import matplotlib."""
+"""The picture store: every picture the course shows is named in the catalogue and drawn once per content
+version; kernels of the app read them and never import matplotlib; a picture missing from the store is drawn
+where asked and named in a warning, never silently."""
 
 from __future__ import annotations
 
@@ -7,48 +9,92 @@ import subprocess
 import sys
 from pathlib import Path
 
-from widgets.predraw import predraw
+import pytest
+
+from content import load_guidance
+from ros1_course.documents import handout_html
+from ros1_course.lesson import Lesson
+from widgets import FusionPartnerExplorer, PresenterApp, ResistanceExplorer, pictures
+from widgets.partners import COMPARE
 
 BUILD_APP_WIDGETS = """
 import json, sys
+from content import load_guidance
 from widgets import FusionPartnerExplorer, ResistanceExplorer
+from widgets.partners import COMPARE
 explorer = FusionPartnerExplorer(partner="EZR")
+explorer.view.value = COMPARE
 resistance = ResistanceExplorer(mutations=["G2032R"])
-print(json.dumps({"matplotlib": "matplotlib" in sys.modules,
-                  "schematic": explorer.schematic.value, "heatmap": resistance.heatmap.value}))
+print(json.dumps({"matplotlib": "matplotlib" in sys.modules, "schematic": explorer.schematic.value,
+                  "comparison": explorer.comparison.value, "heatmap": resistance.heatmap.value,
+                  "fingerprint": load_guidance().knowledge.fingerprint}))
 """
 
 
-def build_in_new_process(store: Path | None) -> dict:
+def build_in_new_process(store: Path | None) -> tuple[dict, str]:
+    """Build the app's explorers in a fresh Python process; what they showed, and what it warned."""
     env = {"PATH": "/usr/bin:/bin", "HOME": str(Path.home())}
     if store is not None:
-        env["ROS1_COURSE_PICTURE_STORE"] = str(store)
+        env[pictures.PICTURE_STORE] = str(store)
     result = subprocess.run([sys.executable, "-c", BUILD_APP_WIDGETS], capture_output=True, text=True,
                             env=env, check=True, timeout=120)
-    return json.loads(result.stdout)
+    return json.loads(result.stdout), result.stderr
 
 
-def test_predraw_fills_the_store_and_kernels_reuse_it(tmp_path: Path) -> None:
-    stored = predraw(tmp_path)
-    assert stored >= 3, "every partner's schematic, the comparison chart and the heatmap"
-    reused = build_in_new_process(tmp_path)
+def test_the_store_holds_the_whole_catalogue_and_kernels_reuse_it(tmp_path: Path, guidance) -> None:
+    folder = pictures.fill_store(guidance, tmp_path)
+    assert folder == tmp_path / guidance.knowledge.fingerprint
+    assert {p.name for p in folder.glob("*.json")} == {n.file_name for n in pictures.catalogue(guidance)}
+    reused, warnings = build_in_new_process(tmp_path)
     assert reused["matplotlib"] is False, "a kernel that finds its pictures does not import matplotlib"
-    drawn = build_in_new_process(None)
+    assert "not in the store" not in warnings
+    drawn, _ = build_in_new_process(None)
     assert drawn["matplotlib"] is True
-    assert reused["schematic"] == drawn["schematic"] and reused["heatmap"] == drawn["heatmap"]
-    assert len(list(tmp_path.glob("*.json"))) == stored, "reusing writes nothing new"
+    for part in ("schematic", "comparison", "heatmap"):
+        assert reused[part] == drawn[part]
 
 
-def test_a_damaged_stored_picture_is_drawn_again(tmp_path: Path) -> None:
-    predraw(tmp_path)
-    for path in tmp_path.glob("*.json"):
-        path.write_text("{not json", encoding="utf-8")
-    rebuilt = build_in_new_process(tmp_path)
+def test_every_picture_the_course_shows_is_in_the_catalogue(tmp_path: Path, guidance, monkeypatch) -> None:
+    pictures.fill_store(guidance, tmp_path)
+    monkeypatch.setenv(pictures.PICTURE_STORE, str(tmp_path))
+    monkeypatch.setattr(pictures, "_drawn", {})
+    drawn: list[pictures.PictureName] = []
+    monkeypatch.setattr(pictures, "draw", lambda g, name: drawn.append(name))
+    explorer = FusionPartnerExplorer(guidance)
+    for partner in guidance.partners:
+        explorer.partner = partner.symbol
+    explorer.view.value = COMPARE
+    names = [m.name for m in guidance.mutations]
+    for first in names:
+        for second in names:
+            ResistanceExplorer(guidance, mutations=[first, second])
+            handout_html(guidance, "CD74", [first, second], "crizotinib")
+    lesson = Lesson(3, guidance, record=False)
+    for fact in guidance.facts():
+        if fact.figures:
+            lesson.figure(fact.id)
+    app = PresenterApp(guidance)
+    for title in ("The fusion", "Progression and resistance"):
+        app.section(title)
+    assert drawn == [], f"pictures shown but missing from pictures.catalogue: {drawn}"
+
+
+def test_a_damaged_stored_picture_is_drawn_again_with_a_warning(tmp_path: Path, guidance) -> None:
+    folder = pictures.fill_store(guidance, tmp_path)
+    schematic = folder / pictures.PictureName("schematic", ("EZR",)).file_name
+    schematic.write_text("{not json", encoding="utf-8")
+    rebuilt, warnings = build_in_new_process(tmp_path)
     assert rebuilt["matplotlib"] is True and "<img" in rebuilt["schematic"]
-    def readable(path: Path) -> bool:
-        try:
-            return bool(json.loads(path.read_text())["png"])
-        except ValueError:
-            return False
+    assert "schematic-EZR.json is not in the store" in warnings
+    assert json.loads(schematic.read_text())["png"], "the picture it drew is stored again"
 
-    assert sum(map(readable, tmp_path.glob("*.json"))) >= 2, "the schematic and heatmap it drew are stored again"
+
+def test_changed_content_is_a_new_version_of_the_store(edit_content, tmp_path: Path, guidance,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    pictures.fill_store(guidance, tmp_path)
+    changed = load_guidance(edit_content("partners.yaml", "percent: 17.0", "percent: 18.0"))
+    assert changed.knowledge.fingerprint != guidance.knowledge.fingerprint
+    monkeypatch.setenv(pictures.PICTURE_STORE, str(tmp_path))
+    chart = pictures.partner_frequencies(changed)
+    assert "EZR 18.0%" in chart.alt, "the chart follows the changed content, not the stored one"
+    assert (tmp_path / changed.knowledge.fingerprint / "partner-frequencies.json").is_file()

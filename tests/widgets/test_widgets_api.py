@@ -29,11 +29,18 @@ def test_the_public_names():
 
 
 @pytest.mark.parametrize("widget_class", WIDGETS)
-def test_builds_with_no_arguments_as_a_styled_box(widget_class):
+def test_builds_with_no_arguments_as_a_box_the_page_css_styles(widget_class):
     widget = widget_class()
     assert isinstance(widget, w.Box)
     assert "ros1" in widget._dom_classes
-    assert any(isinstance(p, w.HTML) and "<style>" in p.value for p in widget.children)
+    assert not any(isinstance(p, w.HTML) and "<style>" in p.value for p in all_parts(widget)), (
+        "CSS is loaded once per page (widgets.style()), never once per widget")
+
+
+def test_the_page_css_is_the_packaged_style_sheet():
+    sheet = (ROOT / "widgets" / "static" / "course.css").read_text(encoding="utf-8")
+    assert widgets.style().value == f"<style>{sheet}</style>"
+    assert ".ros1-badge" in sheet
 
 
 @pytest.mark.parametrize("widget_class", WIDGETS)

@@ -11,9 +11,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .errors import ContentError, UnknownEntryError
-from .guidance import SETTING_NAMES, Guidance, load_guidance
-from .record import LearningRecord, summary_html, write_atomic
+from content import ContentError, Guidance, UnknownEntryError, load_guidance
+from content.guidance import SETTING_NAMES
+from widgets.words import plural
+
+from .documents import handout_html, record_summary_html
+from .record import LearningRecord, write_atomic
+from .serve import add_app_command
 
 KINDS = ("mutation", "partner", "therapy")
 # The handout's default choices: the scenario's fusion partner, first-line therapy and resistance mutation.
@@ -52,20 +56,23 @@ def _parser() -> argparse.ArgumentParser:
         description="ROS1-rearranged lung cancer course: an education resource, not a tool for treatment decisions.",
     )
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
+    # Options several commands share, declared once.
+    content = argparse.ArgumentParser(add_help=False)
+    content.add_argument("--content", type=Path, help="content directory (default: the course's own)")
 
-    check = commands.add_parser("check", help="validate the content and list statements past their review date")
-    check.add_argument("--content", type=Path, help="content directory (default: the course's own)")
+    check = commands.add_parser("check", parents=[content],
+                                help="validate the content and list statements past their review date")
     check.add_argument("--today", type=dt.date.fromisoformat, help=argparse.SUPPRESS)
     check.set_defaults(run=run_check)
 
-    lookup = commands.add_parser("lookup", help="look up a mutation, fusion partner or therapy")
+    lookup = commands.add_parser("lookup", parents=[content], help="look up a mutation, fusion partner or therapy")
     lookup.add_argument("kind", choices=KINDS)
     lookup.add_argument("name")
     lookup.add_argument("--json", action="store_true", help="print JSON with the data and its sources")
-    lookup.add_argument("--content", type=Path, help="content directory (default: the course's own)")
     lookup.set_defaults(run=run_lookup)
 
-    handout = commands.add_parser("handout", help="write the case as chosen as one printable, offline HTML file")
+    handout = commands.add_parser("handout", parents=[content],
+                                  help="write the case as chosen as one printable, offline HTML file")
     handout.add_argument("--partner", default=SCENARIO_PARTNER, help=f"fusion partner (default {SCENARIO_PARTNER})")
     handout.add_argument("--mutation", action="append", metavar="M",
                          help=f"resistance mutation found, any spelling; repeat for several "
@@ -73,15 +80,12 @@ def _parser() -> argparse.ArgumentParser:
     handout.add_argument("--after", default=SCENARIO_AFTER, metavar="THERAPY",
                          help=f"the therapy the patient progressed on (default {SCENARIO_AFTER})")
     handout.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.html", help="file to write")
-    handout.add_argument("--content", type=Path, help="content directory (default: the course's own)")
     handout.set_defaults(run=run_handout)
 
-    record = commands.add_parser("record", help="show your self-check progress per lesson, or export a summary")
+    record = commands.add_parser("record", parents=[content],
+                                 help="show your self-check progress per lesson, or export a summary")
     record.add_argument("--export", type=Path, metavar="FILE.html", help="write a dated, print-ready summary")
-    record.add_argument("--content", type=Path, help="content directory (default: the course's own)")
     record.set_defaults(run=run_record)
-
-    from .app import add_app_command
 
     add_app_command(commands)
     return parser
@@ -125,8 +129,6 @@ def run_lookup(args: argparse.Namespace) -> int:
 
 def run_handout(args: argparse.Namespace) -> int:
     """Write the handout for the choices given; nothing is written if a name is unknown."""
-    from widgets.handout import handout_html
-
     _check_directory(args.output)
     guidance = load_guidance(args.content)
     html = handout_html(guidance, args.partner, args.mutation or [SCENARIO_MUTATION], args.after)
@@ -141,7 +143,7 @@ def run_record(args: argparse.Namespace) -> int:
     record = LearningRecord(notify=lambda message: print(f"ros1-course: {message}", file=sys.stderr))
     if args.export:
         _check_directory(args.export)
-        _write(args.export, summary_html(record, guidance))
+        _write(args.export, record_summary_html(record, guidance))
         print(f"Wrote the summary of your learning record to {args.export}")
         return 0
     progress = record.progress(guidance)
@@ -150,7 +152,7 @@ def run_record(args: argparse.Namespace) -> int:
         print(f"  Lesson {lesson.lesson}: {lesson.attempted} of {lesson.questions} questions attempted, "
               f"{lesson.correct} correct")
     print(f"In all: {sum(p.correct for p in progress)} of {sum(p.questions for p in progress)} questions "
-          f"correct at the latest attempt; {len(record.attempts())} attempts recorded.")
+          f"correct at the latest attempt; {plural(len(record.attempts()), 'attempt')} recorded.")
     return 0
 
 

@@ -17,6 +17,11 @@ import sys
 import tempfile
 from pathlib import Path
 
+from content import load_guidance
+from widgets import pictures
+
+from .record import RECORD_VARIABLE
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 APP_NOTEBOOK = PROJECT_ROOT / "notebooks" / "app.ipynb"
 VOILA_SETTINGS = PROJECT_ROOT / "voila.json"
@@ -32,7 +37,7 @@ def voila_defaults(settings_file: Path = VOILA_SETTINGS) -> tuple[str, int, int]
             int(configuration.get("default_pool_size", 1)))
 
 
-def add_app_command(commands: argparse._SubParsersAction) -> None:
+def add_app_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register `app` on the command line."""
     host, port, pool = voila_defaults()
     app = commands.add_parser("app", help="serve the presenter app with Voila")
@@ -60,9 +65,11 @@ def voila_command(port: int, host: str, open_browser: bool, pool: int) -> list[s
 
 
 def voila_environment(base: dict[str, str]) -> dict[str, str]:
-    """`base` with the course's template directory first on JUPYTER_PATH."""
+    """`base` with the course's template directory first on JUPYTER_PATH, and the learning record off in
+    the app's kernels: the app is shared by a room, so one visitor's answers must not mix with another's."""
     paths = [str(TEMPLATES_ROOT), *filter(None, base.get("JUPYTER_PATH", "").split(os.pathsep))]
-    return {**base, "JUPYTER_PATH": os.pathsep.join(paths), "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+    return {**base, "JUPYTER_PATH": os.pathsep.join(paths), "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+            RECORD_VARIABLE: "0"}
 
 
 def port_in_use(host: str, port: int) -> bool:
@@ -74,15 +81,18 @@ def port_in_use(host: str, port: int) -> bool:
 
 
 def prepare_pictures() -> None:
-    """Draw the app's pictures once, into a fresh folder its kernels share (named in the environment they
-    inherit), so no visitor's kernel imports matplotlib or draws: less CPU and memory per visitor."""
-    from widgets.pictures import PICTURE_STORE  # the app layer: the one place the command needs the widgets
-    from widgets.predraw import predraw
-
-    print("Drawing the app's pictures once for all visitors...", flush=True)
+    """Draw every picture of the course once (the explicit catalogue, for this content), into a fresh folder
+    its kernels share (named in the environment they inherit), so no visitor's kernel imports matplotlib or
+    draws: less CPU and memory per visitor."""
+    guidance = load_guidance()
     store = Path(tempfile.mkdtemp(prefix="ros1-course-pictures-"))
-    predraw(store)
-    os.environ[PICTURE_STORE] = str(store)
+
+    def progress(done: int, total: int) -> None:
+        print(f"\rDrawing the course's pictures once for all visitors: {done} of {total}", end="", flush=True)
+
+    pictures.fill_store(guidance, store, progress)
+    print(flush=True)
+    os.environ[pictures.PICTURE_STORE] = str(store)
 
 
 def run_app(args: argparse.Namespace) -> int:

@@ -1,0 +1,30 @@
+"""The course's knowledge once validated: plain records, no behaviour."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import schema
+from .yamlfile import YamlDocument
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    """Everything in content/, validated: plain records, no behaviour. `fingerprint` is a short hash of
+    the files, so outputs made from the content (stored lesson outputs) can be checked against it."""
+
+    directory: Path
+    sources: list[schema.Source]
+    page: schema.Page
+    facts: list[schema.Fact]
+    ros1: schema.Ros1Gene
+    partners: list[schema.Partner]
+    therapies: list[schema.Therapy]
+    mutations: list[schema.Mutation]
+    activity: list[schema.Activity]
+    steps: list[schema.Step]
+    questions: list[schema.Question]
+    glossary: list[schema.Term]
+    lines: dict[str, YamlDocument]
+    fingerprint: str

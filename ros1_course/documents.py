@@ -1,0 +1,82 @@
+"""The course's documents, each one self-contained HTML file from a Jinja2 template (`templates/`, autoescaped):
+the printable handout of the case as chosen, and the summary of a learning record.
+
+Everything clinical comes from the guidance object through the same section renderers the widgets and
+lessons use; pictures are inline PNG data and the CSS is inline, so a document opens offline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from functools import cache
+from importlib.resources import files
+
+from content import Guidance
+from content.guidance import FIRST_LINE, SETTING_NAMES
+from widgets import sections
+from widgets.citations import Citations
+from widgets.render import environment
+from widgets.style import css
+
+from .record import LearningRecord
+
+COURSE_NAME = "ROS1-rearranged lung cancer: an interactive course"
+
+
+@cache
+def document_css(name: str) -> str:
+    """A document's own style sheet from `ros1_course/static`."""
+    return files("ros1_course").joinpath("static", name).read_text(encoding="utf-8")
+
+
+def handout_html(guidance: Guidance, partner: str, mutations: Iterable[str], after: str | None,
+                 today: dt.date | None = None) -> str:
+    """The handout as one self-contained HTML document. `mutations` may be empty (the handout says none was
+    chosen) and `after` None (the therapy progressed on was not stated: no therapy is left out, and no UK
+    status is shown, since it depends on the line). Names may be in any accepted spelling (aliases, the seed's
+    misspellings); raises UnknownEntryError, before rendering anything, for a name it does not know."""
+    g, today = guidance, today or dt.date.today()
+    found_partner = g.find("partner", partner)
+    found = [g.find("mutation", m) for m in mutations]
+    progressed_on = g.therapy(after).name if after is not None else None
+    names = list(dict.fromkeys(f.entry.name for f in found))
+    symbol = found_partner.entry.symbol
+    cite = Citations(g, today)
+    parts = {
+        "scenario": sections.scenario(cite),
+        "fusion": sections.partner_details(cite, found_partner.entry, found_partner.note, level=2,
+                                           title=f"The fusion: {symbol}-ROS1"),
+        "fusion_protein": sections.fusion_protein(cite),
+        "fusion_picture": sections.fusion_picture(cite, found_partner.entry),
+        "first_line": sections.options(cite, FIRST_LINE, caption=(
+            f"Options in the UK, {SETTING_NAMES[FIRST_LINE]}, with their UK status")),
+        "resistance": sections.resistance(cite, found, progressed_on, level=3) if names else "",
+        "grid": sections.activity_picture(cite, tuple(names), caption=(
+            "At a glance: every therapy against the chosen mutations. " + sections.activity_key())) if names else "",
+    }
+    after_words = f"after {progressed_on}" if progressed_on else "therapy progressed on not stated"
+    return environment("ros1_course").get_template("handout.html.j2").render(
+        title=f"ROS1 case handout: {symbol}-ROS1, {after_words}, {', '.join(names) or 'no mutation'}",
+        css=css("course.css") + document_css("handout.css"), today=today, fingerprint=g.knowledge.fingerprint,
+        partner=symbol, after=progressed_on, mutations=names, disclaimer=sections.disclaimer(cite),
+        references=cite.references(), review=sections.review_status(cite, today), **parts,
+    ) + "\n"
+
+
+def record_summary_html(record: LearningRecord, guidance: Guidance, today: dt.date | None = None) -> str:
+    """A dated, print-ready HTML page of the record: progress per lesson, then every attempt."""
+    today = today or dt.date.today()
+    prompts = {question.id: question.prompt for question in guidance.questions()}
+    progress = record.progress(guidance)
+    attempts = [
+        (a.when, a.lesson, prompts.get(a.question, f"{a.question} (no longer in the course)"), "; ".join(a.answer),
+         "Correct" if a.correct else "Not correct")
+        for a in record.attempts()
+    ]
+    return environment("ros1_course").get_template("record.html.j2").render(
+        title=f"Learning record: {COURSE_NAME}", css=document_css("record.css"), course=COURSE_NAME, today=today,
+        fingerprint=guidance.knowledge.fingerprint, disclaimer=guidance.page.disclaimer, attempts=attempts,
+        lessons=[(f"Lesson {p.lesson}", p.questions, p.attempted, p.correct) for p in progress],
+        correct=sum(p.correct for p in progress), questions=sum(p.questions for p in progress),
+    ) + "\n"

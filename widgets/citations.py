@@ -1,0 +1,69 @@
+"""Sourced text: a statement with its citations and, when due, its review warning; every source cited is
+remembered, in order, for a reference list (a lesson's, a handout's, a panel's)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Protocol
+
+from markupsafe import Markup
+
+from content import Guidance
+from content.schema import Fact
+
+from .render import render
+
+
+class Sourced(Protocol):
+    """Any content record that says something, with its sources and the date it was checked."""
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def sources(self) -> list[str]: ...
+
+    @property
+    def checked(self) -> dt.date: ...
+
+
+class Citations:
+    """Renders sourced text for one page or section and remembers every source it cited."""
+
+    def __init__(self, guidance: Guidance, today: dt.date | None = None) -> None:
+        self.guidance = guidance
+        self.today = today
+        self.cited: list[str] = []
+
+    def cite(self, source_ids: Iterable[str]) -> Markup:
+        """Bracketed links to the sources, each titled with its full citation; remembered."""
+        ids = list(source_ids)
+        self.cited += ids
+        return render("cite.html.j2", sources=self.guidance.sources_of(ids))
+
+    def flag(self, checked: dt.date | None) -> Markup:
+        """A visible warning when a statement is past its review date, else nothing."""
+        if checked is None or not self.guidance.past_review(checked, self.today):
+            return Markup("")
+        return Markup(' <span class="ros1-flag">⚠ Past its review date (last checked {})</span>').format(
+            checked.isoformat())
+
+    def statement(self, text: str, source_ids: Iterable[str], checked: dt.date | None = None) -> Markup:
+        """A statement: its text, its citations and, if due, a review warning."""
+        return Markup("{} {}{}").format(text, self.cite(source_ids), self.flag(checked))
+
+    def sourced(self, record: Sourced) -> Markup:
+        """A content record's statement with its sources and review warning."""
+        return self.statement(record.text, record.sources, record.checked)
+
+    def fact(self, fact: Fact) -> Markup:
+        """A fact with its sources; a 'reported' fact says so."""
+        reported = Markup(' <em class="ros1-reported">(reported)</em>') if fact.confidence == "reported" else ""
+        return self.sourced(fact) + reported
+
+    def references(self, source_ids: Iterable[str] | None = None) -> Markup:
+        """A numbered list of full citations with links, each once, in the order first named: the sources
+        named, or every source cited so far."""
+        ids = self.cited if source_ids is None else list(source_ids)
+        return render("references.html.j2", sources=self.guidance.sources_of(ids))

@@ -1,0 +1,177 @@
+"""The course's sections as HTML, one renderer each: the explorers, the lessons' panels and the handout all
+call these, so each sentence is written once. Each takes a `Citations` (which cites the sources and
+remembers them for a reference list) and returns safe HTML rendered from a template in `widgets/templates`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from markupsafe import Markup
+
+from content.guidance import SETTING_NAMES, ActivityRow, Found, best_evidence_first, uk_setting
+from content.schema import UK_SETTINGS, Fact, Mutation, Partner, Step
+
+from . import pictures
+from .citations import Citations
+from .render import render
+from .words import ACTIVITY
+
+
+def disclaimer(cite: Citations) -> Markup:
+    """The course's disclaimer (education only, not for treatment decisions), in a box that stands out."""
+    return render("disclaimer.html.j2", page=cite.guidance.page)
+
+
+def review_status(cite: Citations, today: dt.date | None = None) -> Markup:
+    """When the seed page was last reviewed and is next due (and whether that is past), and how many of the
+    course's statements are past their own review date."""
+    g, today = cite.guidance, today or dt.date.today()
+    return render("review_status.html.j2", page=g.page, seed_due_past=g.page.next_review_due < today,
+                  overdue=len(g.overdue(today)))
+
+
+def facts(cite: Citations, chosen: Sequence[Fact]) -> Markup:
+    """The facts as a list, each with its sources ('reported' ones say so)."""
+    return render("facts.html.j2", items=[cite.fact(fact) for fact in chosen])
+
+
+def partner_details(cite: Citations, partner: Partner, note: str | None = None, level: int = 3,
+                    title: str | None = None) -> Markup:
+    """A fusion partner: how it was named (`note`, for an alias), aliases, reported, frequency with its cohort,
+    and what is known, with sources, under a heading of `level`."""
+    return render("partner.html.j2", cite=cite, partner=partner, note=note, level=level,
+                  title=title or f"{partner.symbol}-ROS1", notes=[cite.sourced(n) for n in partner.notes])
+
+
+def fusion_picture(cite: Citations, partner: Partner) -> Markup:
+    """The fusion schematic, captioned by its alt text and the source of the ROS1 breakpoints."""
+    picture = pictures.schematic(cite.guidance, partner.symbol)
+    ros1 = cite.guidance.ros1
+    return picture.html(Markup("{} {}").format(picture.alt, cite.cite(ros1.sources)))
+
+
+def fusion_protein(cite: Citations) -> Markup:
+    """What every ROS1 fusion keeps of ROS1, with its sources."""
+    return Markup("<p>{}</p>").format(cite.sourced(cite.guidance.ros1))
+
+
+def partner_comparison(cite: Citations) -> Markup:
+    """The partners' reported frequencies as a chart, captioned by each cohort and its sources."""
+    g = cite.guidance
+    groups = list(dict.fromkeys(pictures.frequency_groups(g).values()))
+    missing = [p.symbol for p in g.partners if not p.frequency]
+    caption = render("comparison.html.j2", cite=cite, groups=[
+        {"mark": group.mark.strip(), "cohort": group.cohort, "sources": group.sources} for group in groups],
+        missing=missing)
+    return pictures.partner_frequencies(g).html(caption)
+
+
+def options(cite: Citations, line: str, caption: str | None = None) -> Markup:
+    """The licensed ROS1 therapies as options in one line of treatment in the UK, each with its status in
+    that line only, funded ones first."""
+    setting = uk_setting(line)
+    rows = cite.guidance.option_rows(line=setting, setting="UK")
+    return render("options_table.html.j2", cite=cite, rows=rows,
+                  caption=caption or f"Options in the UK, {SETTING_NAMES[setting]}: funded ones first")
+
+
+def resistance(cite: Citations, found: Sequence[Found[Mutation]], after: str | None, level: int = 4) -> Markup:
+    """Each therapy's activity against each mutation found, best evidence first. With `after` (the therapy
+    progressed on) that therapy is left out, its own activity is named, and every UK status is the one
+    after a ROS1 inhibitor; without it, no UK status is shown (it depends on the line). Spelling notes (the
+    seed's G2023R) come first; the note on clinical trials last."""
+    g = cite.guidance
+    names = tuple(dict.fromkeys(f.entry.name for f in found))
+    if after:
+        steps = g.next_steps(after=after, mutation=names)
+        rows, trials = list(steps.rows), steps.trials
+    else:
+        rows = sorted(g.activity_rows(*names), key=best_evidence_first)
+        trials = g.fact("clinical-trials")
+    tables = {
+        name: activity_table(cite, [row for row in rows if row.mutation == name],
+                             f"Therapy activity against {name}" + (f", after {after}" if after else ""))
+        for name in names
+    }
+    own = {name: g.activity_of(name, after) for name in names} if after else {}
+    return render("resistance.html.j2", cite=cite, notes=[f for f in found if f.note], after=after,
+                  mutations=[g.mutation(name) for name in names], own=own, tables=tables, level=level,
+                  trials=cite.fact(trials) if trials else "")
+
+
+def activity_table(cite: Citations, rows: Sequence[ActivityRow], caption: str) -> Markup:
+    """Rows of therapy activity as an accessible table: activity in words and symbols, evidence, the UK
+    status in the rows' setting (no column when they carry none), why, and sources."""
+    settings = {row.uk.setting for row in rows if row.uk}
+    if len(settings) > 1:
+        raise ValueError(f"one table shows UK status in one setting, not {sorted(settings)}")
+    uk = [f"UK status {SETTING_NAMES[next(iter(settings))]}"] if settings else []
+    return render("activity_table.html.j2", cite=cite, rows=rows, caption=caption,
+                  headings=["Therapy", "Activity", "Evidence", *uk, "Why", "Sources"])
+
+
+def activity_key() -> str:
+    """How to read the activity grid."""
+    legend = ", ".join(f"{symbol} {word.lower()}" for symbol, word in ACTIVITY.values())
+    return f"Key: {legend}; the second line is the kind of evidence. The tables give each row's reason and sources."
+
+
+def activity_picture(cite: Citations, mutations: tuple[str, ...] = (), caption: str | None = None) -> Markup:
+    """The mutation x therapy grid (all mutations when none are named), captioned with its key."""
+    return pictures.activity_grid(cite.guidance, mutations).html(caption or activity_key())
+
+
+def therapies(cite: Citations) -> Markup:
+    """Each therapy: class, binding type, headline results, intracranial activity, and its UK status in each
+    setting (first line; after a ROS1 inhibitor), each under its own heading."""
+    g = cite.guidance
+    rows = [{"therapy": t, "results": [cite.sourced(r) for r in t.results],
+             "uk": [g.uk_status(t.name, setting) for setting in UK_SETTINGS]} for t in g.therapies]
+    headings = ["Therapy", "Class", "Binding", "Headline results", "Brain (CNS)",
+                *(f"UK status {SETTING_NAMES[s]}" for s in UK_SETTINGS)]
+    return render("therapies_table.html.j2", cite=cite, therapies=rows, headings=headings)
+
+
+def mutations(cite: Citations) -> Markup:
+    """Each resistance mutation: HGVS name, region, frequency and notes, with sources."""
+    return render("mutations_table.html.j2", cite=cite, mutations=cite.guidance.mutations)
+
+
+def errata(cite: Citations, *erratum_ids: str) -> Markup:
+    """Where the seed page is wrong or dated: what it says, what the course teaches, and the sources."""
+    chosen = [e for e in cite.guidance.page.errata if not erratum_ids or e.id in erratum_ids]
+    return render("errata.html.j2", cite=cite, errata=chosen)
+
+
+def scenario(cite: Citations) -> Markup:
+    """The seed page's clinical scenario, quoted, with its source."""
+    page = cite.guidance.page
+    return Markup("<blockquote>{}</blockquote>").format(cite.statement(page.scenario, [page.source]))
+
+
+def step(cite: Citations, shown: Step, choices: Sequence[tuple[str, str | None]] = (), level: int = 3) -> Markup:
+    """One step of the case with its sources, the choices made so far and the facts it teaches."""
+    g = cite.guidance
+    known = {fact.id for fact in g.facts()}
+    key_facts = [cite.sourced(g.fact(name)) for name in shown.teaches if name in known]
+    return render("step.html.j2", cite=cite, step=shown, choices=choices, key_facts=key_facts, level=level)
+
+
+def glossary(cite: Citations, *term_ids: str) -> Markup:
+    """Glossary terms as a definition list (targets `#term-<id>`); definitions with claims show sources."""
+    return render("glossary.html.j2", cite=cite, terms=[cite.guidance.term(i) for i in term_ids])
+
+
+def plain_language(cite: Citations) -> Markup:
+    """Each fact that has a plain-language version, beside the clinical statement."""
+    return render("plain_language.html.j2", cite=cite, facts=[f for f in cite.guidance.facts() if f.plain])
+
+
+def uk_status(cite: Citations, therapy: str, line: str) -> Markup:
+    """A therapy's UK status in one setting, with the setting named: 'crizotinib in the UK, first line (...):
+    Funded for routine use (NICE TA1021). ...'."""
+    record = cite.guidance.uk_status(therapy, line)
+    return Markup("<p>{} in the UK, {}: {}</p>").format(
+        therapy, SETTING_NAMES[record.setting], render("uk_status.html.j2", cite=cite, uk=record))
