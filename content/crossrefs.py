@@ -80,15 +80,30 @@ def check_references(knowledge: Knowledge, today: dt.date | None = None) -> list
     found = _Collector(knowledge)
     _check_unique_ids(knowledge, found)
 
-    source_ids = {source.id for source in knowledge.sources}
+    sources = {source.id: source for source in knowledge.sources}
     for file, location, record in file_records(knowledge):
-        for index, source_id in enumerate(getattr(record, "sources", None) or []):
-            if source_id not in source_ids:
+        cited = getattr(record, "sources", None) or []
+        for index, source_id in enumerate(cited):
+            if source_id not in sources:
                 found.add(file, (*location, "sources", index), f"unknown source {source_id!r}")
         checked = getattr(record, "checked", None)
         if isinstance(checked, dt.date) and checked > today:
             found.add(file, (*location, "checked"), f"{checked} is in the future")
-    if knowledge.page.source not in source_ids:
+        if isinstance(record, schema.Source) or not cited or not all(i in sources for i in cited):
+            continue
+        verified = any(sources[i].verified for i in cited)
+        if checked is not None and not verified:
+            found.add(file, (*location, "checked"), "a checked date needs at least one verified source "
+                      f"(none of {', '.join(cited)} is): write checked: null until one is read and verified")
+        elif checked is None and verified:
+            found.add(file, (*location, "checked"), "is null, but a source is verified: write the date the "
+                      "statement was checked against it")
+    cited_anywhere = {i for file, _, record in file_records(knowledge) if file != "sources.yaml"
+                      for i in getattr(record, "sources", None) or []} | {knowledge.page.source}
+    for index, source in enumerate(knowledge.sources):
+        if source.id not in cited_anywhere:
+            found.add("sources.yaml", (index, "id"), f"source {source.id!r} is cited nowhere: cite it or remove it")
+    if knowledge.page.source not in sources:
         found.add("page.yaml", ("source",), f"unknown source {knowledge.page.source!r}")
     if knowledge.page.next_review_due <= knowledge.page.last_reviewed:
         found.add("page.yaml", ("next_review_due",), "must be after last_reviewed")
@@ -96,6 +111,10 @@ def check_references(knowledge: Knowledge, today: dt.date | None = None) -> list
     therapies = {therapy.name for therapy in knowledge.therapies}
     mutations = {mutation.name for mutation in knowledge.mutations}
     for index, row in enumerate(knowledge.activity):
+        kinds = {sources[i].kind for i in row.sources if i in sources}
+        if row.evidence == "clinical" and not kinds & schema.CLINICAL_KINDS:
+            found.add("activity.yaml", (index, "evidence"), "'clinical' evidence needs at least one clinical "
+                      f"source ({', '.join(sorted(schema.CLINICAL_KINDS))}); these are {', '.join(sorted(kinds))}")
         if row.mutation not in mutations:
             found.add("activity.yaml", (index, "mutation"), f"unknown mutation {row.mutation!r}")
         if row.therapy not in therapies:
@@ -143,8 +162,11 @@ def _check_unique_ids(knowledge: Knowledge, found: _Collector) -> None:
             (("partners", i, "aliases", j), normalise_name(alias)) for j, alias in enumerate(partner.aliases)
         ]
     found.unique("partners.yaml", partner_names, "partner name or alias")
-    found.unique("therapies.yaml", [((i, "name"), t.name) for i, t in enumerate(knowledge.therapies)],
-                 "therapy")
+    therapy_names: list[tuple[Location, str]] = []
+    for i, therapy in enumerate(knowledge.therapies):
+        therapy_names.append(((i, "name"), normalise_name(therapy.name)))
+        therapy_names += [((i, "brands", j), normalise_name(brand)) for j, brand in enumerate(therapy.brands)]
+    found.unique("therapies.yaml", therapy_names, "therapy name or brand")
     mutation_names: list[tuple[Location, str]] = []
     for i, mutation in enumerate(knowledge.mutations):
         mutation_names.append(((i, "name"), mutation.name))

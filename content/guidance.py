@@ -17,10 +17,11 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from . import schema
 from .errors import UnknownEntryError
+from .inventory import ReviewItem, review_items
 from .knowledge import Knowledge
 from .loader import DEFAULT_CONTENT_DIR, load_knowledge
-from .naming import closest, normalise_mutation, normalise_name
-from .review import Overdue, add_months, overdue_statements
+from .naming import closest, normalise_mutation, normalise_name, normalise_partner
+from .review import Overdue, WeakStatement, add_months, overdue_statements, weak_statements
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -78,7 +79,7 @@ class OptionRow:
     nice: str | None
     reason: str
     sources: tuple[str, ...]
-    checked: dt.date
+    checked: dt.date | None
 
 
 @dataclass(frozen=True)
@@ -149,7 +150,12 @@ class Guidance:
             for alias in partner.aliases:
                 note = f"{alias} is another name for {partner.symbol}."
                 self._partners[normalise_name(alias)] = Found(partner, alias, note)
-        self._therapies = {normalise_name(t.name): Found(t, t.name) for t in knowledge.therapies}
+        self._therapies: dict[str, Found[schema.Therapy]] = {}
+        for therapy in knowledge.therapies:
+            self._therapies[normalise_name(therapy.name)] = Found(therapy, therapy.name)
+            for brand in therapy.brands:
+                note = f"{brand} is a brand name of {therapy.name}."
+                self._therapies[normalise_name(brand)] = Found(therapy, brand, note)
         self._mutations: dict[str, Found[schema.Mutation]] = {}
         for mutation in knowledge.mutations:
             self._mutations[mutation.name] = Found(mutation, mutation.name)
@@ -161,7 +167,7 @@ class Guidance:
         self._terms = {term.id: term for term in knowledge.glossary}
         # kind -> (index by normalised name, how a query is normalised, the canonical names)
         self._lookups: dict[str, tuple[dict[str, Found[Any]], Callable[[str], str], list[str]]] = {
-            "partner": (self._partners, normalise_name, [p.symbol for p in knowledge.partners]),
+            "partner": (self._partners, normalise_partner, [p.symbol for p in knowledge.partners]),
             "therapy": (self._therapies, normalise_name, [t.name for t in knowledge.therapies]),
             "mutation": (self._mutations, normalise_mutation, [m.name for m in knowledge.mutations]),
         }
@@ -186,6 +192,18 @@ class Guidance:
     def overdue(self, today: dt.date | None = None) -> list[Overdue]:
         """Statements whose last check is older than the page's review interval."""
         return overdue_statements(self.knowledge, today or dt.date.today())
+
+    def review_items(self) -> list[ReviewItem]:
+        """Every sourced statement in words, with its sources and check date (quiz answers resolved)."""
+        return list(review_items(self.knowledge, {q.id: q.answer for q in self.questions()}))
+
+    def unverified_sources(self) -> list[schema.Source]:
+        """The sources the course has not verified (title, authors, journal and identifier read)."""
+        return [source for source in self.knowledge.sources if not source.verified]
+
+    def weak_statements(self) -> list[WeakStatement]:
+        """Statements resting only on unverified sources, or only on news or manufacturer pages."""
+        return weak_statements(self.knowledge)
 
     def past_review(self, checked: dt.date, today: dt.date | None = None) -> bool:
         """Whether a statement last checked on `checked` is past its review date (the page's interval)."""

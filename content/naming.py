@@ -19,6 +19,13 @@ def normalise_name(text: str) -> str:
     return re.sub(r"[\s_]+", "", text).upper()
 
 
+def normalise_partner(text: str) -> str:
+    """Key for a fusion partner, also from a fusion's name: 'cd74', 'CD74-ROS1', 'ROS1-CD74', 'CD74::ROS1' -> 'CD74'."""
+    key = normalise_name(text)
+    key = re.sub(r"^ROS1(?:::|[-:/])(?=.)", "", key)
+    return re.sub(r"(?<=.)(?:::|[-:/])ROS1$", "", key)
+
+
 def normalise_mutation(text: str) -> str:
     """Key for a protein change: 'ROS1 p.Gly2032Arg', 'p.G2032R', 'g2032r' -> 'G2032R'."""
     key = normalise_name(text)

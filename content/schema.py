@@ -47,10 +47,12 @@ class Model(BaseModel):
 
 
 class Statement(Model):
-    """A clinical statement: what it says, its sources and when it was last checked against them."""
+    """A clinical statement: what it says, its sources and when it was last checked against them. `checked`
+    is written for every statement: a date when at least one of its sources was verified (read by the course
+    and matching its citation), `null` when none was (the course then shows the statement as unchecked)."""
 
     sources: SourceIds
-    checked: Date
+    checked: Date | None
 
 
 class TextStatement(Statement):
@@ -58,13 +60,25 @@ class TextStatement(Statement):
 
 
 # --- sources.yaml ---------------------------------------------------------------------------------
+SourceKind = Literal["seed", "guideline", "regulatory", "trial", "cohort", "case-report", "preclinical", "review",
+                     "knowledge-base", "news", "manufacturer", "service", "organisation"]
+# Kinds that count as clinical evidence for an activity call, and kinds that are weak on their own.
+CLINICAL_KINDS = frozenset({"trial", "cohort", "case-report", "regulatory", "guideline"})
+WEAK_KINDS = frozenset({"news", "manufacturer"})
+
+
 class Source(Model):
+    """A source the course cites. `verified` is true only when the course read its title, its authors (or
+    publisher), its journal (or publisher) and its identifier, and they match the citation; `note` says what
+    was and was not seen."""
+
     id: Identifier
-    kind: Literal["paper", "guideline", "regulator", "knowledge_base", "seed_page", "report"]
+    kind: SourceKind
     citation: Text
     pmid: Annotated[str, StringConstraints(pattern=r"^\d{5,9}$")] | None = None
     doi: Annotated[str, StringConstraints(pattern=r"^10\.\d{4,9}/\S+$")] | None = None
     url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = None
+    verified: bool
     checked: Date
     note: str | None = None
 
@@ -93,8 +107,17 @@ class Erratum(TextStatement):
     course_says: Text
 
 
+class CourseReview(Model):
+    """The course's own clinical review: who, when, what came of it, and when the next is due."""
+
+    reviewed_by: Text
+    last_reviewed: Date
+    outcome: Text
+    next_review_due: Date
+
+
 class Page(Model):
-    """The seed page's metadata, the course's disclaimer and review policy."""
+    """The seed page's metadata, the course's disclaimer and review policy, and the course's own review."""
 
     title: Text
     source: Identifier
@@ -106,11 +129,13 @@ class Page(Model):
     scenario: Text
     disclaimer: Text
     review_every_months: Annotated[int, Field(ge=1, le=60)]
+    course_review: CourseReview
     errata: list[Erratum]
 
 
 # --- facts.yaml -----------------------------------------------------------------------------------
-Topic = Literal["gene", "fusions", "patients", "testing", "treatment", "resistance", "trials"]
+Topic = Literal["gene", "fusions", "patients", "brain", "testing", "treatment", "after-progression", "resistance",
+                "trials", "support"]
 
 
 class Figure(Model):
@@ -160,14 +185,17 @@ class PartnersFile(Model):
 
 # --- therapies.yaml -------------------------------------------------------------------------------
 class Result(TextStatement):
-    setting: Literal["tki-naive", "pretreated", "not stated"]
+    """A headline trial result, with its population as the paper (or an appraisal of it) describes it."""
+
+    setting: Literal["ros1-tki-naive", "after-ros1-tki", "prior-ros1-tki-not-reported"]
+    population: Text
     trial: Text
     orr_percent: Annotated[float, Field(ge=0, le=100)] | None = None
     intracranial_orr_percent: Annotated[float, Field(ge=0, le=100)] | None = None
 
 
 class Approval(TextStatement):
-    body: Literal["FDA", "EMA", "NICE", "MHRA"]
+    body: Literal["FDA", "EMA", "EC", "NICE", "MHRA", "NMPA", "MHLW"]
     date: Date | None = None
     reference: str | None = None
 
@@ -199,13 +227,25 @@ class UkStatus(TextStatement):
         return self
 
 
+class PlainStatement(TextStatement):
+    """A statement that a patient may also be told: `plain` says the same in plain words, adding nothing."""
+
+    plain: Text | None = None
+
+
 class Therapy(Model):
+    """A ROS1-targeting therapy: brand names from its labels, class, binding, brain activity, side effects and
+    what is monitored, headline results, approvals, and its UK status in each setting."""
+
     name: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z-]*$")]
+    brands: list[Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9-]*$")]] = []
     drug_class: Text
     investigational: bool = False
     binding: TextStatement | None = None
     binding_type: Literal["type I", "type II"] | None = None
-    cns: TextStatement | None = None
+    cns: list[TextStatement] = []
+    side_effects: list[PlainStatement] = []
+    monitoring: list[TextStatement] = []
     results: list[Result] = []
     approvals: list[Approval] = []
     uk: list[UkStatus]
@@ -258,7 +298,7 @@ class Activity(Model):
     evidence: Evidence
     reason: Text
     sources: list[Identifier] = []
-    checked: Date
+    checked: Date | None
 
     @model_validator(mode="after")
     def _evidence_matches(self) -> Activity:
@@ -298,7 +338,7 @@ class Step(Model):
     choice: Choice | None = None
     teaches: list[Text] = []
     sources: SourceIds
-    checked: Date
+    checked: Date | None
 
 
 class Scenario(Model):
@@ -341,7 +381,7 @@ class Question(Model):
     computed: Computed | None = None
     explanation: Text
     sources: SourceIds
-    checked: Date
+    checked: Date | None
 
     @model_validator(mode="after")
     def _answer_or_computed(self) -> Question:
@@ -360,8 +400,8 @@ class Question(Model):
 
 # --- glossary.yaml --------------------------------------------------------------------------------
 class Term(Model):
-    """A term the lessons use: its plain definition, the words that count as a use, and sources where the
-    definition makes a clinical claim."""
+    """A term the lessons use: its plain definition, the words that count as a use, and sources (with the date
+    they were checked) where the definition makes a clinical claim."""
 
     id: Identifier
     term: Text
@@ -369,9 +409,3 @@ class Term(Model):
     definition: Text
     sources: list[Identifier] = []
     checked: Date | None = None
-
-    @model_validator(mode="after")
-    def _sourced_claims_are_dated(self) -> Term:
-        if self.sources and self.checked is None:
-            raise ValueError("a definition with sources needs its checked date")
-        return self

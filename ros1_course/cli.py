@@ -15,7 +15,7 @@ from content import ContentError, Guidance, UnknownEntryError, load_guidance
 from content.guidance import SETTING_NAMES
 from widgets.words import plural
 
-from .documents import handout_html, record_summary_html
+from .documents import handout_html, record_summary_html, review_html
 from .record import LearningRecord, write_atomic
 from .serve import add_app_command
 
@@ -82,6 +82,11 @@ def _parser() -> argparse.ArgumentParser:
     handout.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.html", help="file to write")
     handout.set_defaults(run=run_handout)
 
+    review = commands.add_parser("review", parents=[content],
+                                 help="write the reviewer's report: every clinical statement with its evidence")
+    review.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.html", help="file to write")
+    review.set_defaults(run=run_review)
+
     record = commands.add_parser("record", parents=[content],
                                  help="show your self-check progress per lesson, or export a summary")
     record.add_argument("--export", type=Path, metavar="FILE.html", help="write a dated, print-ready summary")
@@ -113,6 +118,17 @@ def run_check(args: argparse.Namespace) -> int:
             print(f"  {item}")
     else:
         print(f"All statements checked within the last {page.review_every_months} months.")
+    unverified = guidance.unverified_sources()
+    if unverified:
+        print(f"Warning: {plural(len(unverified), 'source')} not verified (title, authors, journal and identifier "
+              "not all read and matching); the course marks them where it cites them:")
+        for source in unverified:
+            print(f"  sources.yaml: {source.id}: {source.note or source.citation}")
+    weak = guidance.weak_statements()
+    if weak:
+        print(f"Warning: {plural(len(weak), 'statement')} rest only on unverified, news or manufacturer sources:")
+        for statement in weak:
+            print(f"  {statement}")
     return 0
 
 
@@ -134,6 +150,15 @@ def run_handout(args: argparse.Namespace) -> int:
     html = handout_html(guidance, args.partner, args.mutation or [SCENARIO_MUTATION], args.after)
     _write(args.output, html)
     print(f"Wrote the handout to {args.output}")
+    return 0
+
+
+def run_review(args: argparse.Namespace) -> int:
+    """Write the reviewer's report of every clinical statement and its evidence."""
+    _check_directory(args.output)
+    guidance = load_guidance(args.content)
+    _write(args.output, review_html(guidance))
+    print(f"Wrote the reviewer's report ({len(guidance.review_items())} statements) to {args.output}")
     return 0
 
 

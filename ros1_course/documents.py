@@ -51,6 +51,7 @@ def handout_html(guidance: Guidance, partner: str, mutations: Iterable[str], aft
         "fusion_picture": sections.fusion_picture(cite, found_partner.entry),
         "first_line": sections.options(cite, FIRST_LINE, caption=(
             f"Options in the UK, {SETTING_NAMES[FIRST_LINE]}, with their UK status")),
+        "side_effects": sections.side_effects(cite, [t for t in g.therapies if not t.investigational]),
         "resistance": sections.resistance(cite, found, progressed_on, level=3) if names else "",
         "grid": sections.activity_picture(cite, tuple(names), caption=(
             "At a glance: every therapy against the chosen mutations. " + sections.activity_key())) if names else "",
@@ -61,6 +62,31 @@ def handout_html(guidance: Guidance, partner: str, mutations: Iterable[str], aft
         css=css("course.css") + document_css("handout.css"), today=today, fingerprint=g.knowledge.fingerprint,
         partner=symbol, after=progressed_on, mutations=names, disclaimer=sections.disclaimer(cite),
         references=cite.references(), review=sections.review_status(cite, today), **parts,
+    ) + "\n"
+
+
+def review_html(guidance: Guidance, today: dt.date | None = None) -> str:
+    """The reviewer's report: every clinical statement (facts, activity calls, UK statuses, results, quiz keys,
+    glossary claims, case steps, errata) with its sources, their kinds and verified flags, and its checked
+    date, grouped by file, with the counts at the top."""
+    g, today = guidance, today or dt.date.today()
+    sources = {source.id: source for source in g.sources}
+    weak = {(w.file, w.field): w.why for w in g.weak_statements()}
+    overdue = {(o.file, o.field) for o in g.overdue(today)}
+    items: list[dict[str, object]] = [
+        {"file": i.file, "field": i.field, "line": i.line, "says": i.says, "checked": i.checked,
+         "sources": [sources[s] for s in i.sources], "weak": weak.get((i.file, i.field), ""),
+         "overdue": (i.file, i.field) in overdue}
+        for i in g.review_items()
+    ]
+    groups: dict[str, list[dict[str, object]]] = {}
+    for item in items:
+        groups.setdefault(str(item["file"]), []).append(item)
+    return environment("ros1_course").get_template("review.html.j2").render(
+        title=f"Reviewer's report: {COURSE_NAME}", css=document_css("record.css"), course=COURSE_NAME,
+        today=today, fingerprint=g.knowledge.fingerprint, page=g.page, items=items, groups=list(groups.items()),
+        unchecked=sum(item["checked"] is None for item in items), weak=len(weak), overdue=len(overdue),
+        sources=g.sources,
     ) + "\n"
 
 

@@ -102,6 +102,18 @@ class Lesson:
         """Therapies as options in one line of treatment in the UK: funded or not in that line, and why."""
         return self._panel(sections.options(self.cite, line))
 
+    def side_effects(self) -> HTML:
+        """Each therapy's most common side effects (with frequencies) and what is monitored, with sources."""
+        return self._panel(sections.side_effects(self.cite))
+
+    def plain_side_effects(self) -> HTML:
+        """Side effects in plain words, beside the clinical statement."""
+        return self._panel(sections.plain_side_effects(self.cite))
+
+    def brain(self) -> HTML:
+        """Each therapy's activity in the brain, with sources."""
+        return self._panel(sections.brain(self.cite))
+
     def mutations(self) -> HTML:
         """Each resistance mutation: HGVS name, region, frequency and notes, with sources."""
         return self._panel(sections.mutations(self.cite))

@@ -147,5 +147,5 @@ class CaseStepper(w.VBox):
             return box("Go back and make the choices at the earlier steps to see the options that follow "
                        "them.", "message")
         found = [self.guidance.find("mutation", mutation)]
-        return ("<h4>Options for this patient in the course's content</h4>"
+        return (Markup("<h4>Options for this patient in the course's content</h4>")
                 + sections.resistance(Citations(self.guidance), found, after, level=5))

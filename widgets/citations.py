@@ -14,6 +14,8 @@ from content.schema import Fact
 
 from .render import render
 
+UNCHECKED = ' <span class="ros1-flag">⚠ Unchecked: the course has not verified its sources</span>'
+
 
 class Sourced(Protocol):
     """Any content record that says something, with its sources and the date it was checked."""
@@ -25,7 +27,7 @@ class Sourced(Protocol):
     def sources(self) -> list[str]: ...
 
     @property
-    def checked(self) -> dt.date: ...
+    def checked(self) -> dt.date | None: ...
 
 
 class Citations:
@@ -42,16 +44,20 @@ class Citations:
         self.cited += ids
         return render("cite.html.j2", sources=self.guidance.sources_of(ids))
 
-    def flag(self, checked: dt.date | None) -> Markup:
-        """A visible warning when a statement is past its review date, else nothing."""
-        if checked is None or not self.guidance.past_review(checked, self.today):
+    def flag(self, checked: dt.date | None, source_ids: Iterable[str] = ()) -> Markup:
+        """A visible warning when a sourced statement is unchecked (none of its sources verified) or past its
+        review date, else nothing."""
+        if checked is None:
+            return Markup(UNCHECKED) if list(source_ids) else Markup("")
+        if not self.guidance.past_review(checked, self.today):
             return Markup("")
         return Markup(' <span class="ros1-flag">⚠ Past its review date (last checked {})</span>').format(
             checked.isoformat())
 
-    def statement(self, text: str, source_ids: Iterable[str], checked: dt.date | None = None) -> Markup:
-        """A statement: its text, its citations and, if due, a review warning."""
-        return Markup("{} {}{}").format(text, self.cite(source_ids), self.flag(checked))
+    def statement(self, text: str, source_ids: Iterable[str], checked: dt.date | None) -> Markup:
+        """A statement: its text, its citations and, if unchecked or due, a warning."""
+        ids = list(source_ids)
+        return Markup("{} {}{}").format(text, self.cite(ids), self.flag(checked, ids))
 
     def sourced(self, record: Sourced) -> Markup:
         """A content record's statement with its sources and review warning."""

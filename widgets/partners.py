@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ipywidgets as w
 import traitlets
+from markupsafe import Markup
 
 from content import Guidance, load_guidance
 from content.schema import Partner
@@ -85,8 +86,8 @@ class FusionPartnerExplorer(w.VBox):
         if comparing and not self.comparison.value:
             cite = Citations(self.guidance)
             chart = sections.partner_comparison(cite)
-            self.comparison.value = ("<h3>Reported frequency of each partner</h3>" + chart + "<h4>References</h4>"
-                                     + cite.references())
+            self.comparison.value = (Markup("<h3>Reported frequency of each partner</h3>") + chart
+                                     + Markup("<h4>References</h4>") + cite.references())
         show(self.comparison, comparing)
         show(self._partner_pane, not comparing)
 
@@ -94,4 +95,4 @@ class FusionPartnerExplorer(w.VBox):
         cite = Citations(self.guidance)
         self.details.value = with_terms(self.guidance, sections.partner_details(cite, self.chosen))
         picture = sections.fusion_picture(cite, self.chosen)
-        self.schematic.value = picture + "<h4>References</h4>" + cite.references()
+        self.schematic.value = picture + Markup("<h4>References</h4>") + cite.references()

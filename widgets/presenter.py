@@ -50,9 +50,13 @@ class PresenterApp(w.VBox):
         self._builders: dict[str, Callable[[], list[w.Widget]]] = {
             "The patient and the result": lambda: [CaseStepper(g)],
             "The fusion": self._fusion,
-            "Who gets it": lambda: [self._facts("Who has a ROS1 fusion", "patients")],
+            "Who gets it": lambda: [self._facts("Who has a ROS1 fusion", "patients"),
+                                    self._facts("The brain", "brain"),
+                                    self._section("The drugs in the brain", sections.brain(Citations(g)))],
             "First-line treatment": lambda: [self._facts("Treatment", "treatment"),
-                                             self._options("Options in the UK, first line", "first")],
+                                             self._options("Options in the UK, first line", "first"),
+                                             self._section("Side effects and what is monitored",
+                                                           sections.side_effects(Citations(g)))],
             "Progression and resistance": self._progression,
             "Self-check": lambda: [Quiz(g, record=record)],
         }
@@ -105,6 +109,10 @@ class PresenterApp(w.VBox):
     def _options(self, heading: str, line: str) -> w.VBox:
         return w.VBox([w.HTML(Markup("<h3>{}</h3>").format(heading)), panels.options(line, self.guidance)])
 
+    @staticmethod
+    def _section(heading: str, html: Markup) -> w.VBox:
+        return w.VBox([w.HTML(Markup("<h3>{}</h3>").format(heading)), panels.panel(html, "section")])
+
     def _fusion(self) -> list[w.Widget]:
         explorer = FusionPartnerExplorer(self.guidance, partner=self.partner)
         traitlets.link((self, "partner"), (explorer, "partner"))
@@ -115,8 +123,10 @@ class PresenterApp(w.VBox):
         explorer = ResistanceExplorer(self.guidance, mutations=self.mutations, progressed_on=self.progressed_on)
         traitlets.link((self, "mutations"), (explorer, "mutations"))
         traitlets.link((self, "progressed_on"), (explorer, "progressed_on"))
-        return [self._facts("Resistance", "resistance"), explorer, self._facts("Clinical trials", "trials"),
-                self._options("Options in the UK after a ROS1 inhibitor", "later")]
+        return [self._facts("Resistance", "resistance"), explorer,
+                self._options("Options in the UK after a ROS1 inhibitor", "later"),
+                self._facts("After progression in the NHS", "after-progression"),
+                self._facts("New drugs and clinical trials", "trials")]
 
     @staticmethod
     def _disclosure(summary: str, html: str, name: str) -> w.HTML:

@@ -9,6 +9,8 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from content.schema import WEAK_KINDS
+
 from . import words
 
 
@@ -18,7 +20,8 @@ def environment(package: str = "widgets") -> Environment:
     names are errors, the course's words and formats at hand."""
     env = Environment(loader=PackageLoader(package, "templates"), autoescape=select_autoescape(default=True),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.globals.update(ACTIVITY=words.ACTIVITY, EVIDENCE=words.EVIDENCE, UK_STATUS=words.UK_STATUS)
+    env.globals.update(ACTIVITY=words.ACTIVITY, EVIDENCE=words.EVIDENCE, UK_STATUS=words.UK_STATUS,
+                       WEAK_KINDS=WEAK_KINDS)
     env.filters.update(percent=words.percent, long_date=words.long_date, plural=words.plural)
     return env
 

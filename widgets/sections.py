@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from markupsafe import Markup
 
 from content.guidance import SETTING_NAMES, ActivityRow, Found, best_evidence_first, uk_setting
-from content.schema import UK_SETTINGS, Fact, Mutation, Partner, Step
+from content.schema import UK_SETTINGS, Fact, Mutation, Partner, Step, Therapy
 
 from . import pictures
 from .citations import Citations
@@ -29,7 +29,8 @@ def review_status(cite: Citations, today: dt.date | None = None) -> Markup:
     course's statements are past their own review date."""
     g, today = cite.guidance, today or dt.date.today()
     return render("review_status.html.j2", page=g.page, seed_due_past=g.page.next_review_due < today,
-                  overdue=len(g.overdue(today)))
+                  course_due_past=g.page.course_review.next_review_due < today, overdue=len(g.overdue(today)),
+                  unverified=len(g.unverified_sources()), weak=len(g.weak_statements()))
 
 
 def facts(cite: Citations, chosen: Sequence[Fact]) -> Markup:
@@ -127,11 +128,32 @@ def therapies(cite: Citations) -> Markup:
     """Each therapy: class, binding type, headline results, intracranial activity, and its UK status in each
     setting (first line; after a ROS1 inhibitor), each under its own heading."""
     g = cite.guidance
-    rows = [{"therapy": t, "results": [cite.sourced(r) for r in t.results],
+    rows = [{"therapy": t, "cns": [cite.sourced(c) for c in t.cns],
+             "results": [Markup("{} <em>Population: {}</em>").format(cite.sourced(r), r.population) for r in t.results],
              "uk": [g.uk_status(t.name, setting) for setting in UK_SETTINGS]} for t in g.therapies]
     headings = ["Therapy", "Class", "Binding", "Headline results", "Brain (CNS)",
                 *(f"UK status {SETTING_NAMES[s]}" for s in UK_SETTINGS)]
     return render("therapies_table.html.j2", cite=cite, therapies=rows, headings=headings)
+
+
+def side_effects(cite: Citations, therapies: Sequence[Therapy] | None = None) -> Markup:
+    """Each therapy's most common side effects (with frequencies) and what is monitored, with sources."""
+    chosen = cite.guidance.therapies if therapies is None else therapies
+    rows = [{"name": t.name, "side_effects": [cite.sourced(e) for e in t.side_effects],
+             "monitoring": [cite.sourced(m) for m in t.monitoring]} for t in chosen]
+    return render("side_effects.html.j2", therapies=rows)
+
+
+def brain(cite: Citations) -> Markup:
+    """Each therapy's activity in the brain (intracranial responses, CNS progression), with sources."""
+    rows = [(t.name, [cite.sourced(c) for c in t.cns]) for t in cite.guidance.therapies]
+    return render("brain.html.j2", therapies=rows)
+
+
+def plain_side_effects(cite: Citations) -> Markup:
+    """Each side-effect statement that has a plain version, beside the clinical statement."""
+    effects = [(t.name, e) for t in cite.guidance.therapies for e in t.side_effects if e.plain]
+    return render("plain_side_effects.html.j2", cite=cite, effects=effects)
 
 
 def mutations(cite: Citations) -> Markup:
@@ -148,7 +170,7 @@ def errata(cite: Citations, *erratum_ids: str) -> Markup:
 def scenario(cite: Citations) -> Markup:
     """The seed page's clinical scenario, quoted, with its source."""
     page = cite.guidance.page
-    return Markup("<blockquote>{}</blockquote>").format(cite.statement(page.scenario, [page.source]))
+    return Markup("<blockquote>{} {}</blockquote>").format(page.scenario, cite.cite([page.source]))
 
 
 def step(cite: Citations, shown: Step, choices: Sequence[tuple[str, str | None]] = (), level: int = 3) -> Markup:

@@ -122,6 +122,7 @@ def test_keyboard_alone_reaches_and_operates_the_main_controls(
     assert focused_description(page) == "tab:The fusion"
     page.keyboard.press("Enter")
     expect(page.get_by_role("tab", name="The fusion")).to_have_attribute("aria-selected", "true")
+    expect(page.get_by_label("Fusion partner")).to_be_visible()  # the section is built when first opened
     press_tab_until(page, lambda f: f == "select:Fusion partner")
     page.keyboard.press("ArrowDown")
     expect(page.get_by_role("heading", name="EZR-ROS1")).to_be_visible()
@@ -131,6 +132,7 @@ def test_keyboard_alone_reaches_and_operates_the_main_controls(
         page.keyboard.press("ArrowRight")
     assert focused_description(page) == "tab:Progression and resistance"
     page.keyboard.press("Enter")
+    expect(page.get_by_role("checkbox", name="G2032R", exact=True)).to_be_visible()  # built when first opened
     press_tab_until(page, lambda f: f == "input:G2032R")
     page.keyboard.press("Space")
     expect(page.get_by_role("table", name="Therapy activity against G2032R")).to_be_visible()

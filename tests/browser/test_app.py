@@ -109,7 +109,7 @@ def test_no_mutation_chosen_shows_a_message_not_an_error(open_app: Callable[[], 
     assert "Traceback" not in page.content()
 
 
-def test_g2032r_crizotinib_resistant_repotrectinib_and_taletrectinib_clinically_active(
+def test_g2032r_crizotinib_resistant_repotrectinib_clinically_active(
     open_app: Callable[[], Page], snapshot: Callable[[Page, str], Path]
 ) -> None:
     page = open_app()
@@ -120,10 +120,13 @@ def test_g2032r_crizotinib_resistant_repotrectinib_and_taletrectinib_clinically_
     table = explorer.get_by_role("table", name="Therapy activity against G2032R")
     expect(table).to_be_visible()
     expect(activity_row(table, "crizotinib")).to_contain_text("Resistant")
-    for therapy in ("repotrectinib", "taletrectinib"):
-        row = activity_row(table, therapy)
-        expect(row.get_by_role("cell").nth(0)).to_have_text(re.compile(r"Active$"))
-        expect(row.get_by_role("cell").nth(1)).to_have_text("Clinical")
+    row = activity_row(table, "repotrectinib")
+    expect(row.get_by_role("cell").nth(0)).to_have_text(re.compile(r"Active$"))
+    expect(row.get_by_role("cell").nth(1)).to_have_text("Clinical")
+    # Taletrectinib's clinical G2032R figure rests on a news report: the course counts only the laboratory work.
+    row = activity_row(table, "taletrectinib")
+    expect(row.get_by_role("cell").nth(0)).to_have_text(re.compile(r"Reduced$"))
+    expect(row.get_by_role("cell").nth(1)).to_have_text("Preclinical")
     snapshot(page, "03-resistance-g2032r")
 
 

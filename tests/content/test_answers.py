@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from content import Guidance, UnknownEntryError, load_guidance
-from content.guidance import NONE_OF_THESE
+from content.guidance import NONE_OF_THESE, best_evidence_first
 
 
 def test_activity_frame_has_one_row_per_therapy_and_the_documented_columns(guidance: Guidance) -> None:
@@ -28,8 +28,11 @@ def test_activity_frame_in_a_line_carries_that_lines_status(guidance: Guidance) 
 def test_g2032r_activity_matches_the_clinical_facts(guidance: Guidance) -> None:
     rows = {row.therapy: row for row in guidance.activity_rows("G2032R")}
     assert (rows["crizotinib"].activity, rows["crizotinib"].evidence) == ("resistant", "clinical")
-    for therapy in ("repotrectinib", "taletrectinib"):
-        assert (rows[therapy].activity, rows[therapy].evidence) == ("active", "clinical")
+    assert (rows["repotrectinib"].activity, rows["repotrectinib"].evidence) == ("active", "clinical")
+    # Taletrectinib's clinical figure for G2032R rests on a news report, so only the laboratory evidence counts.
+    assert (rows["taletrectinib"].activity, rows["taletrectinib"].evidence) == ("reduced", "preclinical")
+    assert "news report" in rows["taletrectinib"].reason
+    assert (rows["entrectinib"].activity, rows["entrectinib"].evidence) == ("resistant", "preclinical")
     assert (rows["cabozantinib"].activity, rows["cabozantinib"].evidence) == ("active", "preclinical")
     assert all(row.sources for row in rows.values() if row.activity != "unknown")
 
@@ -41,9 +44,14 @@ def test_activity_by_misspelling_and_several_mutations(guidance: Guidance) -> No
 
 
 def test_missing_pairs_are_unknown_never_guessed(guidance: Guidance) -> None:
-    row = guidance.activity_of("L2026M", "taletrectinib")
-    assert (row.activity, row.evidence, row.recorded, row.sources) == ("unknown", "none", False, ())
-    assert "No data" in row.reason
+    recorded = {(row.mutation, row.therapy) for row in guidance.knowledge.activity}
+    missing = [(m.name, t.name) for m in guidance.mutations for t in guidance.therapies
+               if (m.name, t.name) not in recorded]
+    assert missing, "the course has pairs it holds no row for"
+    for mutation, therapy in missing:
+        row = guidance.activity_of(mutation, therapy)
+        assert (row.activity, row.evidence, row.recorded, row.sources) == ("unknown", "none", False, ())
+        assert "No data" in row.reason
 
 
 def test_unknown_mutation_in_activity_raises(guidance: Guidance) -> None:
@@ -87,7 +95,9 @@ def test_next_steps_after_crizotinib_with_g2032r(guidance: Guidance) -> None:
     assert steps.after == "crizotinib" and steps.mutations == ("G2032R",)
     therapies = [row.therapy for row in steps.rows]
     assert "crizotinib" not in therapies
-    assert therapies[:2] == ["repotrectinib", "taletrectinib"], "clinical activity is listed first"
+    assert therapies[0] == "repotrectinib", "clinical activity is listed first"
+    ranks = [best_evidence_first(row) for row in steps.rows]
+    assert ranks == sorted(ranks), "best evidence first"
     assert steps.rows[-1].activity == "resistant"
     assert steps.trials is not None and "clinical trials" in steps.trials.text
     assert len(steps.table()) == len(steps.rows)
@@ -122,19 +132,19 @@ def test_computed_question_answers_come_from_activity(guidance: Guidance) -> Non
 def test_computed_question_follows_a_content_change(edit_content) -> None:
     changed = edit_content(
         "activity.yaml",
-        "  therapy: taletrectinib\n  activity: active\n  evidence: clinical\n  reason: In TRUST",
-        "  therapy: taletrectinib\n  activity: reduced\n  evidence: clinical\n  reason: In TRUST",
+        "  therapy: repotrectinib\n  activity: active\n  evidence: clinical",
+        "  therapy: repotrectinib\n  activity: reduced\n  evidence: clinical",
     )
     guidance = load_guidance(changed)
     question = next(q for q in guidance.questions() if q.id == "g2032r-clinical")
-    assert "taletrectinib" not in question.answer and "repotrectinib" in question.answer
+    assert "repotrectinib" not in question.answer
 
 
 def test_computed_question_with_no_qualifying_therapy_answers_none_of_these(edit_content) -> None:
     changed = edit_content(
         "activity.yaml",
-        "  therapy: cabozantinib\n  activity: active\n  evidence: preclinical\n  reason: The type II",
-        "  therapy: cabozantinib\n  activity: reduced\n  evidence: preclinical\n  reason: The type II",
+        "  therapy: cabozantinib\n  activity: active\n  evidence: preclinical\n  reason: >-\n    The type II",
+        "  therapy: cabozantinib\n  activity: reduced\n  evidence: preclinical\n  reason: >-\n    The type II",
     )
     question = next(q for q in load_guidance(changed).questions() if q.id == "l2086f-active")
     assert question.answer == {NONE_OF_THESE}

@@ -29,7 +29,7 @@ def test_check_lists_statements_past_review_as_warnings() -> None:
     result = run("check", "--today", "2030-01-01")
     assert result.returncode == 0
     assert "past their review date" in result.stdout
-    assert "activity.yaml:" in result.stdout and "checked 2026-11-26" in result.stdout
+    assert "activity.yaml:" in result.stdout and "checked 2026-11-27" in result.stdout
 
 
 def test_check_refuses_a_broken_copy_naming_the_file(content_copy: Path) -> None:
@@ -96,3 +96,27 @@ def test_lookup_therapy_readable_names_each_setting() -> None:
     assert [line.split(":")[0] for line in lines] == [
         "UK status, first line (no ROS1 inhibitor before)", "UK status, after progression on a ROS1 inhibitor"]
     assert "funded: no" in lines[1]
+
+
+def test_check_warns_of_every_unverified_source_and_weakly_sourced_statement(guidance) -> None:
+    result = run("check")
+    assert result.returncode == 0
+    unverified = [s.id for s in guidance.sources if not s.verified]
+    assert unverified, "the course has sources it could not verify, and says so"
+    assert f"{len(unverified)} sources not verified" in result.stdout
+    assert all(f"sources.yaml: {source_id}:" in result.stdout for source_id in unverified)
+    weak = guidance.weak_statements()
+    assert f"{len(weak)} statements rest only on unverified, news or manufacturer sources" in result.stdout
+    assert all(str(statement) in result.stdout for statement in weak)
+
+
+def test_lookup_therapy_by_brand_name() -> None:
+    result = run("lookup", "therapy", "Xalkori")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Therapy: crizotinib") and "Xalkori is a brand name of crizotinib." in result.stdout
+    assert "Side effects:" in result.stdout and "HGVS" not in result.stdout
+
+
+def test_lookup_mutation_names_fields_as_a_clinician_reads_them() -> None:
+    result = run("lookup", "mutation", "G2023R")
+    assert "HGVS protein: p.Gly2032Arg" in result.stdout and "Hgvs p" not in result.stdout

@@ -97,3 +97,22 @@ def test_a_very_long_query_is_shortened_in_the_message(guidance: Guidance) -> No
     message = str(raised.value)
     assert raised.value.query == query, "the error keeps the whole query for code that needs it"
     assert query not in message and len(message.split(";")[0]) < 60
+
+
+@pytest.mark.parametrize(("brand", "therapy"), [("Xalkori", "crizotinib"), ("ROZLYTREK", "entrectinib"),
+                                                ("lorviqua", "lorlatinib"), ("Lorbrena", "lorlatinib"),
+                                                ("Augtyro", "repotrectinib"), ("Ibtrozi", "taletrectinib")])
+def test_brand_names_from_the_labels_find_the_drug(guidance: Guidance, brand: str, therapy: str) -> None:
+    found = guidance.find("therapy", brand)
+    assert found.entry.name == therapy
+    assert found.note.lower() == f"{brand} is a brand name of {therapy}.".lower()
+
+
+@pytest.mark.parametrize("name", ["CD74-ROS1", "ROS1-CD74", "cd74::ros1", "CD74/ROS1", " cd74 - ros1 "])
+def test_fusion_names_find_the_partner(guidance: Guidance, name: str) -> None:
+    assert guidance.partner(name).symbol == "CD74"
+
+
+def test_ros1_alone_is_not_a_partner(guidance: Guidance) -> None:
+    with pytest.raises(UnknownEntryError):
+        guidance.partner("ROS1")

@@ -32,7 +32,7 @@ def test_everything_sourced_is_overdue_after_the_interval(guidance: Guidance) ->
 
 
 def test_one_old_statement_is_named_with_its_line(edit_content) -> None:
-    directory = edit_content("facts.yaml", "  sources: [patil2018]\n  checked: 2026-11-26",
+    directory = edit_content("facts.yaml", "  sources: [patil2018]\n  checked: 2026-11-27",
                              "  sources: [patil2018]\n  checked: 2024-01-10")
     overdue = load_guidance(directory).overdue(dt.date(2026, 11, 26))
     assert len(overdue) == 1

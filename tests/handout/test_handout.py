@@ -21,7 +21,7 @@ from widgets.words import ACTIVITY
 
 SCRIPT = shutil.which("ros1-course", path=str(Path(sys.executable).parent))
 TODAY = dt.date(2026, 11, 27)
-SECTIONS = ("scenario", "fusion", "first-line", "resistance", "references", "review")
+SECTIONS = ("scenario", "fusion", "first-line", "side-effects", "resistance", "references", "review")
 
 
 class Page(HTMLParser):

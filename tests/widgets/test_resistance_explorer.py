@@ -11,10 +11,11 @@ def test_g2032r_shows_the_right_therapies(guidance, table_rows):
     explorer = ResistanceExplorer(guidance=guidance)
     explorer.mutations = ("G2032R",)
     rows = table_rows(explorer.table.value)
-    # The issue: repotrectinib and taletrectinib active with clinical evidence; crizotinib resistant.
-    for therapy in ("repotrectinib", "taletrectinib"):
-        assert rows[therapy][:2] == ("✓ Active", "Clinical")
-    assert rows["crizotinib"][0] == "✗ Resistant"
+    # Repotrectinib active on clinical evidence (TRIDENT-1); crizotinib and entrectinib resistant; taletrectinib
+    # reduced in the laboratory (its clinical G2032R figure rests on a news report).
+    assert rows["repotrectinib"][:2] == ("✓ Active", "Clinical")
+    assert rows["taletrectinib"][:2] == ("◐ Reduced", "Preclinical")
+    assert rows["crizotinib"][0] == "✗ Resistant" and rows["entrectinib"][0] == "✗ Resistant"
     assert set(rows) == {t.name for t in guidance.therapies}
 
 
@@ -114,8 +115,8 @@ def test_heatmap_has_alt_text_for_every_mutation_and_is_drawn_once(guidance, alt
 
 
 def test_follows_a_changed_activity_row(edit_content, table_rows):
-    old = "  therapy: taletrectinib\n  activity: active\n  evidence: clinical\n  reason: In TRUST"
-    new = "  therapy: taletrectinib\n  activity: resistant\n  evidence: preclinical\n  reason: In TRUST"
+    old = "  therapy: taletrectinib\n  activity: reduced\n  evidence: preclinical"
+    new = "  therapy: taletrectinib\n  activity: resistant\n  evidence: preclinical"
     changed = load_guidance(edit_content("activity.yaml", old, new))
     explorer = ResistanceExplorer(guidance=changed, mutations=["G2032R"])
     assert table_rows(explorer.table.value)["taletrectinib"][:2] == ("✗ Resistant", "Preclinical")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -63,3 +64,23 @@ def test_building_the_quiz_and_stepper_does_not_import_matplotlib():
     code = ("import sys, widgets; widgets.Quiz(); widgets.CaseStepper(); "
             "sys.exit('matplotlib' in sys.modules)")
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 0
+
+
+def test_no_markup_is_shown_as_text_in_any_state(guidance):
+    """HTML built from pieces is never escaped twice: no widget shows a tag as text (e.g. '&lt;h4&gt;')."""
+    from widgets import PresenterApp
+    from widgets.partners import COMPARE
+
+    app = PresenterApp(guidance)
+    for title in ("The fusion", "Who gets it", "First-line treatment", "Progression and resistance", "Self-check"):
+        app.section(title)
+    stepper, partners = CaseStepper(guidance, choices={"therapy": "crizotinib", "mutation": "G2023R"}), None
+    stepper.go(len(stepper.steps) - 1)
+    partners = FusionPartnerExplorer(guidance, partner="EZR")
+    partners.view.value = COMPARE
+    resistance = ResistanceExplorer(guidance, mutations=["G2023R", "L2086F"], progressed_on="crizotinib")
+    for widget in (app, stepper, partners, resistance):
+        for part in all_parts(widget):
+            if isinstance(part, w.HTML):
+                escaped_tag = re.search(r"&lt;/?[a-zA-Z][a-zA-Z0-9]*(\s|&gt;|/)", part.value)
+                assert escaped_tag is None, part.value[max(escaped_tag.start() - 80, 0):escaped_tag.end() + 40]
