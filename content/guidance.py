@@ -144,25 +144,12 @@ class Guidance:
         self.knowledge = knowledge
         self._sources = {source.id: source for source in knowledge.sources}
         self._facts = {fact.id: fact for fact in knowledge.facts}
-        self._partners: dict[str, Found[schema.Partner]] = {}
-        for partner in knowledge.partners:
-            self._partners[normalise_name(partner.symbol)] = Found(partner, partner.symbol)
-            for alias in partner.aliases:
-                note = f"{alias} is another name for {partner.symbol}."
-                self._partners[normalise_name(alias)] = Found(partner, alias, note)
-        self._therapies: dict[str, Found[schema.Therapy]] = {}
-        for therapy in knowledge.therapies:
-            self._therapies[normalise_name(therapy.name)] = Found(therapy, therapy.name)
-            for brand in therapy.brands:
-                note = f"{brand} is a brand name of {therapy.name}."
-                self._therapies[normalise_name(brand)] = Found(therapy, brand, note)
-        self._mutations: dict[str, Found[schema.Mutation]] = {}
-        for mutation in knowledge.mutations:
-            self._mutations[mutation.name] = Found(mutation, mutation.name)
-            for wrong in mutation.misspellings:
-                self._mutations[normalise_mutation(wrong.spelling)] = Found(
-                    mutation, wrong.spelling, wrong.text, tuple(wrong.sources)
-                )
+        self._partners = _index(knowledge.partners, lambda p: p.symbol, normalise_name, lambda p: [
+            (alias, f"{alias} is another name for {p.symbol}.", ()) for alias in p.aliases])
+        self._therapies = _index(knowledge.therapies, lambda t: t.name, normalise_name, lambda t: [
+            (brand, f"{brand} is a brand name of {t.name}.", ()) for brand in t.brands])
+        self._mutations = _index(knowledge.mutations, lambda m: m.name, normalise_mutation, lambda m: [
+            (wrong.spelling, wrong.text, tuple(wrong.sources)) for wrong in m.misspellings])
         self._activity = {(row.mutation, row.therapy): row for row in knowledge.activity}
         self._terms = {term.id: term for term in knowledge.glossary}
         # kind -> (index by normalised name, how a query is normalised, the canonical names)
@@ -363,6 +350,21 @@ class Guidance:
                                (), None, uk, recorded=False)
         return ActivityRow(mutation, therapy.name, recorded.activity, recorded.evidence, recorded.reason,
                            tuple(recorded.sources), recorded.checked, uk, recorded=True)
+
+
+OtherName = tuple[str, str, tuple[str, ...]]  # another name of an entry, the note that explains it, its sources
+
+
+def _index(entries: Iterable[Entry], name: Callable[[Entry], str], normalise: Callable[[str], str],
+           others: Callable[[Entry], Iterable[OtherName]]) -> dict[str, Found[Entry]]:
+    """Entries by their normalised name and by each other name (alias, brand, known misspelling), the latter
+    with the note that explains it."""
+    index: dict[str, Found[Entry]] = {}
+    for entry in entries:
+        index[normalise(name(entry))] = Found(entry, name(entry))
+        for other, note, sources in others(entry):
+            index[normalise(other)] = Found(entry, other, note, sources)
+    return index
 
 
 def _by_id(kind: str, table: dict[str, Record], key: str) -> Record:

@@ -38,6 +38,16 @@ def notebook_code_lines(notebook: Path) -> list[str]:
     return [line for cell in cells if cell["cell_type"] == "code" for line in code_lines("".join(cell["source"]))]
 
 
+def expect_g2032r_activity(table: Locator) -> None:
+    """Repotrectinib active on clinical evidence against G2032R; taletrectinib reduced in the laboratory (its
+    clinical G2032R figure rests on a news report, so the course counts only the laboratory work)."""
+    for therapy, activity, evidence in (("repotrectinib", "Active", "Clinical"),
+                                        ("taletrectinib", "Reduced", "Preclinical")):
+        cells = activity_row(table, therapy).get_by_role("cell")
+        expect(cells.nth(0)).to_have_text(re.compile(f"{activity}$"))
+        expect(cells.nth(1)).to_have_text(evidence)
+
+
 def activity_row(table: Locator, therapy: str) -> Locator:
     """The table row whose header cell names the therapy."""
     return table.get_by_role("row").filter(has=table.page.get_by_role("rowheader", name=therapy, exact=True))
@@ -120,13 +130,7 @@ def test_g2032r_crizotinib_resistant_repotrectinib_clinically_active(
     table = explorer.get_by_role("table", name="Therapy activity against G2032R")
     expect(table).to_be_visible()
     expect(activity_row(table, "crizotinib")).to_contain_text("Resistant")
-    row = activity_row(table, "repotrectinib")
-    expect(row.get_by_role("cell").nth(0)).to_have_text(re.compile(r"Active$"))
-    expect(row.get_by_role("cell").nth(1)).to_have_text("Clinical")
-    # Taletrectinib's clinical G2032R figure rests on a news report: the course counts only the laboratory work.
-    row = activity_row(table, "taletrectinib")
-    expect(row.get_by_role("cell").nth(0)).to_have_text(re.compile(r"Reduced$"))
-    expect(row.get_by_role("cell").nth(1)).to_have_text("Preclinical")
+    expect_g2032r_activity(table)
     snapshot(page, "03-resistance-g2032r")
 
 
@@ -188,3 +192,20 @@ def test_presenter_mode_enlarges_text_and_controls(
     assert text_after >= 1.4 * text_before
     assert button_before and button_after and button_after["height"] > button_before["height"]
     snapshot(page, "06-presenter-mode")
+
+
+def test_the_text_boxes_are_wide_enough_to_type_in(open_app: Callable[[], Page]) -> None:
+    """Issue 10: the resistance explorer's "Add a mutation by any spelling" box was a few pixels wide in Voila."""
+    page = open_app()
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.get_by_role("button", name="Presenter mode").click()  # the largest labels: the tightest fit
+    expect(page.locator(".ros1-app.ros1-presenter")).to_have_count(1)
+    for section, label, typed in (("The fusion", "Find by name or alias", "FIG"),
+                                  ("Progression and resistance", "Add a mutation by any spelling", "p.Gly2032Arg")):
+        box = open_section(page, section).get_by_label(label)
+        expect(box).to_be_visible()
+        width = box.bounding_box()["width"]
+        assert width >= 200, f"{label!r} is {width:.0f} px wide"
+        box.fill(typed)
+        box.press("Enter")
+    expect(page.get_by_role("table", name="Therapy activity against G2032R")).to_be_visible()

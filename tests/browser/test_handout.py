@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, Download, Locator, Page, Route, WebSock
 from content import Guidance
 from widgets.words import UK_STATUS
 
-from .test_app import activity_row, open_section
+from .test_app import activity_row, expect_g2032r_activity, open_section
 
 pytestmark = pytest.mark.browser
 
@@ -103,13 +103,7 @@ def test_the_handout_for_ezr_and_g2032r_downloads_and_is_complete_offline(
     resistance = section(handout, "resistance")
     expect(resistance.get_by_role("heading", name=re.compile("^G2032R"))).to_be_visible()
     table = resistance.get_by_role("table", name="Therapy activity against G2032R")
-    row = activity_row(table, "repotrectinib")
-    expect(row.get_by_role("cell").nth(0)).to_have_text(re.compile(r"Active$"))
-    expect(row.get_by_role("cell").nth(1)).to_have_text("Clinical")
-    # Taletrectinib's clinical G2032R figure rests on a news report: the course counts only the laboratory work.
-    row = activity_row(table, "taletrectinib")
-    expect(row.get_by_role("cell").nth(0)).to_have_text(re.compile(r"Reduced$"))
-    expect(row.get_by_role("cell").nth(1)).to_have_text("Preclinical")
+    expect_g2032r_activity(table)
     expect(activity_row(table, "crizotinib").get_by_role("cell").nth(0)).to_have_text(re.compile(r"Resistant$"))
 
     options = section(handout, "first-line").get_by_role("table")
