@@ -14,6 +14,7 @@ from importlib.resources import files
 
 from content import Guidance
 from content.guidance import FIRST_LINE, SETTING_NAMES
+from content.schema import Therapy
 from widgets import sections
 from widgets.citations import Citations
 from widgets.render import environment
@@ -48,11 +49,11 @@ def handout_html(guidance: Guidance, partner: str, mutations: Iterable[str], aft
         "fusion": sections.partner_details(cite, found_partner.entry, found_partner.note, level=2,
                                            title=f"The fusion: {symbol}-ROS1"),
         "fusion_protein": sections.fusion_protein(cite),
-        "fusion_picture": sections.fusion_picture(cite, found_partner.entry),
+        "fusion_picture": sections.fusion_picture(cite, found_partner.entry, brief=True),
         "first_line": sections.options(cite, FIRST_LINE, caption=(
-            f"Options in the UK, {SETTING_NAMES[FIRST_LINE]}, with their UK status")),
-        "side_effects": sections.side_effects(cite, [t for t in g.therapies if not t.investigational]),
-        "resistance": sections.resistance(cite, found, progressed_on, level=3) if names else "",
+            f"Options in the UK, {SETTING_NAMES[FIRST_LINE]}, with their UK status"), brief=True),
+        "resistance": sections.resistance(cite, found, progressed_on, level=3, brief=True) if names else "",
+        "side_effects": sections.side_effects(cite, case_therapies(g, names, progressed_on), brief=True),
         "grid": sections.activity_picture(cite, tuple(names), caption=(
             "At a glance: every therapy against the chosen mutations. " + sections.activity_key())) if names else "",
     }
@@ -61,7 +62,8 @@ def handout_html(guidance: Guidance, partner: str, mutations: Iterable[str], aft
         title=f"ROS1 case handout: {symbol}-ROS1, {after_words}, {', '.join(names) or 'no mutation'}",
         css=css("course.css") + document_css("handout.css"), today=today, fingerprint=g.knowledge.fingerprint,
         partner=symbol, after=progressed_on, mutations=names, disclaimer=sections.disclaimer(cite),
-        references=cite.references(), review=sections.review_status(cite, today), **parts,
+        disclaimer_text=g.page.disclaimer,
+        references=cite.references(brief=True), review=sections.review_status(cite, today, brief=True), **parts,
     ) + "\n"
 
 
@@ -88,6 +90,15 @@ def review_html(guidance: Guidance, today: dt.date | None = None) -> str:
         unchecked=sum(item["checked"] is None for item in items), weak=len(weak), overdue=len(overdue),
         sources=g.sources,
     ) + "\n"
+
+
+def case_therapies(guidance: Guidance, mutations: Iterable[str], after: str | None) -> list[Therapy]:
+    """The licensed therapies of the case as chosen: the one progressed on (when not stated, those funded
+    first-line in the UK), and those active against a mutation found."""
+    names = list(mutations)
+    active = {row.therapy for row in guidance.activity_rows(*names) if row.activity == "active"} if names else set()
+    first_line = {t.name for t in guidance.therapies if after is None and guidance.uk_status(t.name, FIRST_LINE).funded}
+    return [t for t in guidance.therapies if not t.investigational and t.name in {after, *active, *first_line}]
 
 
 def record_summary_html(record: LearningRecord, guidance: Guidance, today: dt.date | None = None) -> str:

@@ -68,8 +68,8 @@ class Citations:
         reported = Markup(' <em class="ros1-reported">(reported)</em>') if fact.confidence == "reported" else ""
         return self.sourced(fact) + reported
 
-    def references(self, source_ids: Iterable[str] | None = None) -> Markup:
+    def references(self, source_ids: Iterable[str] | None = None, brief: bool = False) -> Markup:
         """A numbered list of full citations with links, each once, in the order first named: the sources
-        named, or every source cited so far."""
+        named, or every source cited so far. Unverified ones say so, with what was read unless `brief`."""
         ids = self.cited if source_ids is None else list(source_ids)
-        return render("references.html.j2", sources=self.guidance.sources_of(ids))
+        return render("references.html.j2", sources=self.guidance.sources_of(ids), brief=brief)

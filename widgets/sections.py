@@ -24,11 +24,12 @@ def disclaimer(cite: Citations) -> Markup:
     return render("disclaimer.html.j2", page=cite.guidance.page)
 
 
-def review_status(cite: Citations, today: dt.date | None = None) -> Markup:
-    """When the seed page was last reviewed and is next due (and whether that is past), and how many of the
-    course's statements are past their own review date."""
+def review_status(cite: Citations, today: dt.date | None = None, brief: bool = False) -> Markup:
+    """When the seed page and the course were last reviewed and are next due (and whether that is past), what
+    came of the course's review (not when `brief`), and how many statements are past their review date or
+    rest on sources the course has not verified."""
     g, today = cite.guidance, today or dt.date.today()
-    return render("review_status.html.j2", page=g.page, seed_due_past=g.page.next_review_due < today,
+    return render("review_status.html.j2", page=g.page, brief=brief, seed_due_past=g.page.next_review_due < today,
                   course_due_past=g.page.course_review.next_review_due < today, overdue=len(g.overdue(today)),
                   unverified=len(g.unverified_sources()), weak=len(g.weak_statements()))
 
@@ -46,11 +47,12 @@ def partner_details(cite: Citations, partner: Partner, note: str | None = None, 
                   title=title or f"{partner.symbol}-ROS1", notes=[cite.sourced(n) for n in partner.notes])
 
 
-def fusion_picture(cite: Citations, partner: Partner) -> Markup:
-    """The fusion schematic, captioned by its alt text and the source of the ROS1 breakpoints."""
+def fusion_picture(cite: Citations, partner: Partner, brief: bool = False) -> Markup:
+    """The fusion schematic, captioned by its alt text (`brief`: a short caption; the alt text stays on the
+    picture) and the source of the ROS1 breakpoints."""
     picture = pictures.schematic(cite.guidance, partner.symbol)
-    ros1 = cite.guidance.ros1
-    return picture.html(Markup("{} {}").format(picture.alt, cite.cite(ros1.sources)))
+    caption = f"The {partner.symbol}-ROS1 fusion protein, not to scale." if brief else picture.alt
+    return picture.html(Markup("{} {}").format(caption, cite.cite(cite.guidance.ros1.sources)))
 
 
 def fusion_protein(cite: Citations) -> Markup:
@@ -69,20 +71,22 @@ def partner_comparison(cite: Citations) -> Markup:
     return pictures.partner_frequencies(g).html(caption)
 
 
-def options(cite: Citations, line: str, caption: str | None = None) -> Markup:
+def options(cite: Citations, line: str, caption: str | None = None, brief: bool = False) -> Markup:
     """The licensed ROS1 therapies as options in one line of treatment in the UK, each with its status in
-    that line only, funded ones first."""
+    that line only, funded ones first (`brief`: the sources cited at the end of each reason, no column)."""
     setting = uk_setting(line)
     rows = cite.guidance.option_rows(line=setting, setting="UK")
-    return render("options_table.html.j2", cite=cite, rows=rows,
+    return render("options_table.html.j2", cite=cite, rows=rows, brief=brief,
                   caption=caption or f"Options in the UK, {SETTING_NAMES[setting]}: funded ones first")
 
 
-def resistance(cite: Citations, found: Sequence[Found[Mutation]], after: str | None, level: int = 4) -> Markup:
+def resistance(cite: Citations, found: Sequence[Found[Mutation]], after: str | None, level: int = 4,
+               brief: bool = False) -> Markup:
     """Each therapy's activity against each mutation found, best evidence first. With `after` (the therapy
     progressed on) that therapy is left out, its own activity is named, and every UK status is the one
     after a ROS1 inhibitor; without it, no UK status is shown (it depends on the line). Spelling notes (the
-    seed's G2023R) come first; the note on clinical trials last."""
+    seed's G2023R) come first; the note on clinical trials last. `brief` (a printed page) gives each UK status
+    in words and its NICE reference, without its sentence of conditions."""
     g = cite.guidance
     names = tuple(dict.fromkeys(f.entry.name for f in found))
     if after:
@@ -93,7 +97,7 @@ def resistance(cite: Citations, found: Sequence[Found[Mutation]], after: str | N
         trials = g.fact("clinical-trials")
     tables = {
         name: activity_table(cite, [row for row in rows if row.mutation == name],
-                             f"Therapy activity against {name}" + (f", after {after}" if after else ""))
+                             f"Therapy activity against {name}" + (f", after {after}" if after else ""), brief)
         for name in names
     }
     own = {name: g.activity_of(name, after) for name in names} if after else {}
@@ -102,15 +106,15 @@ def resistance(cite: Citations, found: Sequence[Found[Mutation]], after: str | N
                   trials=cite.fact(trials) if trials else "")
 
 
-def activity_table(cite: Citations, rows: Sequence[ActivityRow], caption: str) -> Markup:
+def activity_table(cite: Citations, rows: Sequence[ActivityRow], caption: str, brief: bool = False) -> Markup:
     """Rows of therapy activity as an accessible table: activity in words and symbols, evidence, the UK
     status in the rows' setting (no column when they carry none), why, and sources."""
     settings = {row.uk.setting for row in rows if row.uk}
     if len(settings) > 1:
         raise ValueError(f"one table shows UK status in one setting, not {sorted(settings)}")
     uk = [f"UK status {SETTING_NAMES[next(iter(settings))]}"] if settings else []
-    return render("activity_table.html.j2", cite=cite, rows=rows, caption=caption,
-                  headings=["Therapy", "Activity", "Evidence", *uk, "Why", "Sources"])
+    return render("activity_table.html.j2", cite=cite, rows=rows, caption=caption, brief=brief,
+                  headings=["Therapy", "Activity", "Evidence", *uk, "Why", *([] if brief else ["Sources"])])
 
 
 def activity_key() -> str:
@@ -136,10 +140,11 @@ def therapies(cite: Citations) -> Markup:
     return render("therapies_table.html.j2", cite=cite, therapies=rows, headings=headings)
 
 
-def side_effects(cite: Citations, therapies: Sequence[Therapy] | None = None) -> Markup:
-    """Each therapy's most common side effects (with frequencies) and what is monitored, with sources."""
+def side_effects(cite: Citations, therapies: Sequence[Therapy] | None = None, brief: bool = False) -> Markup:
+    """Each therapy's most common side effects (with frequencies; `brief`: the first statement only) and what
+    is monitored, with sources."""
     chosen = cite.guidance.therapies if therapies is None else therapies
-    rows = [{"name": t.name, "side_effects": [cite.sourced(e) for e in t.side_effects],
+    rows = [{"name": t.name, "side_effects": [cite.sourced(e) for e in t.side_effects[:1 if brief else None]],
              "monitoring": [cite.sourced(m) for m in t.monitoring]} for t in chosen]
     return render("side_effects.html.j2", therapies=rows)
 

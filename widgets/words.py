@@ -38,3 +38,22 @@ def long_date(day: dt.date) -> str:
 def plural(count: int, noun: str) -> str:
     """'1 attempt', '2 attempts'."""
     return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+BODIES = {"National Institute for Health and Care Excellence": "NICE", "U.S. Food and Drug Administration": "FDA",
+          "European Medicines Agency": "EMA"}
+PAPER_KINDS = frozenset({"trial", "cohort", "case-report", "preclinical", "review", "regulatory"})
+
+
+def brief_citation(kind: str, citation: str) -> str:
+    """A citation for a printed page: a paper's without its title and with its first author only ('Awad MM, et
+    al. N Engl J Med. 2013;368(25):2395-2401.'), and public bodies by their short names (NICE, FDA, EMA).
+    Citations not written as 'Authors. Title. Journal. Details' keep their title."""
+    for body, short in BODIES.items():
+        citation = citation.replace(body, short)
+    parts = citation.split(". ")
+    if kind not in PAPER_KINDS or len(parts) < 4:
+        return citation
+    authors = parts[0].split(", ")
+    first = authors[0] if len(authors) > 2 else parts[0]
+    return ". ".join([f"{first}, et al" if len(authors) > 2 else first, *parts[2:]])

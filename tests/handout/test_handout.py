@@ -17,7 +17,7 @@ from markupsafe import escape
 
 from content import UnknownEntryError
 from ros1_course.documents import handout_html
-from widgets.words import ACTIVITY
+from widgets.words import ACTIVITY, brief_citation
 
 SCRIPT = shutil.which("ros1-course", path=str(Path(sys.executable).parent))
 TODAY = dt.date(2026, 11, 27)
@@ -126,8 +126,8 @@ def test_self_contained(scenario: Page, other: Page) -> None:
 
 def test_prints_on_a4_with_the_disclaimer_top_and_bottom(scenario: Page, guidance) -> None:
     css = "".join(scenario.css)
-    assert "@media print" in css and "@page { size: A4; margin: 15mm; }" in css
-    assert "break-inside: avoid" in css
+    assert "@media print" in css and "@page { size: A4;" in css
+    assert "break-inside: avoid" in css and not re.search(r"break-(before|after): *(page|always)", css)
     disclaimer = escape(guidance.page.disclaimer)
     assert scenario.html.count(disclaimer) == 2
     header, footer = scenario.html.index("<header"), scenario.html.index("<footer")
@@ -181,3 +181,38 @@ def test_output_into_a_missing_directory_is_a_clear_error(tmp_path: Path) -> Non
     assert result.stderr == (f"ros1-course: cannot write {tmp_path / 'missing' / 'handout.html'}: the directory "
                              f"{tmp_path / 'missing'} does not exist\n")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_side_effects_cover_the_drugs_of_the_case(scenario: Page, other: Page, guidance) -> None:
+    for page, after, found in ((scenario, "crizotinib", ["G2032R"]), (other, "entrectinib", ["G2032R", "D2033N"])):
+        shown = re.findall(r'<th scope="row">([a-z-]+)</th>', page.section("side-effects"))
+        active = {row.therapy for name in found for row in guidance.next_steps(after=after, mutation=name).rows
+                  if row.activity == "active"}
+        wanted = [t.name for t in guidance.therapies if t.name in active | {after} and not t.investigational]
+        assert shown == wanted and after in shown
+        for name in shown:  # on paper, each drug's first (commonest) side-effect statement only
+            first, *rest = guidance.therapy(name).side_effects
+            assert escape(first.text) in page.section("side-effects")
+            assert not any(escape(more.text) in page.section("side-effects") for more in rest)
+
+
+def test_references_on_paper_are_short_and_still_say_what_is_unverified(scenario: Page, other: Page,
+                                                                        guidance) -> None:
+    for page in (scenario, other):
+        references = page.section("references")
+        items = re.findall(r'<li id="ros1-ref-([a-z0-9-]+)">(.*?)</li>', references, re.S)
+        for source_id, item in items:
+            source = guidance.source(source_id)
+            assert escape(source.link) in item  # the link itself is kept, its text may be short
+            assert ("Not verified by the course." in item) is (not source.verified)
+    assert "Awad MM, et al. N Engl J Med." in scenario.section("references")
+
+
+def test_a_brief_citation_keeps_the_first_author_and_the_journal() -> None:
+    paper = "Awad MM, Katayama R, McTigue M, et al. Acquired resistance to crizotinib. N Engl J Med. 2013;368:2395."
+    assert brief_citation("trial", paper) == "Awad MM, et al. N Engl J Med. 2013;368:2395."
+    assert brief_citation("cohort", "Lin JJ, Shaw AT. Resistance. JCO Precis Oncol. 2017;1:1.") == \
+        "Lin JJ, Shaw AT. JCO Precis Oncol. 2017;1:1."
+    appraisal = "National Institute for Health and Care Excellence. Crizotinib for ROS1. Technology appraisal TA1021."
+    assert brief_citation("guideline", appraisal) == "NICE. Crizotinib for ROS1. Technology appraisal TA1021."
+    assert brief_citation("seed", "A page without the usual parts") == "A page without the usual parts"
