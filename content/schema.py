@@ -128,6 +128,7 @@ class Page(Model):
     next_review_due: Date
     scenario: Text
     disclaimer: Text
+    disclaimer_short: Text
     review_every_months: Annotated[int, Field(ge=1, le=60)]
     course_review: CourseReview
     errata: list[Erratum]

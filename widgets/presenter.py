@@ -33,8 +33,10 @@ class PresenterApp(w.VBox):
     time its tab is opened. The explorers' choices are the app's own state (`partner`, `mutations`,
     `progressed_on`), kept in step with the explorers once they are built; the handout follows them.
 
-    Controls: `navigation` (Tab), `presenter` (ToggleButton), `prepare` (Button, with a handout maker).
-    Shown: `handout_link` (HTML). `section(title)` is a section's box, built on demand.
+    Controls: `navigation` (Tab), `presenter` (ToggleButton), `prepare` (Button, with a handout maker), and
+    the section menu presenter mode shows in place of the tabs: `section_menu` (Dropdown), `previous_section`
+    and `next_section` (Buttons). Shown: `handout_link` (HTML). `section(title)` is a section's box, built on
+    demand.
     """
 
     partner = traitlets.Unicode(help="the fusion partner chosen in the partner explorer")
@@ -63,6 +65,14 @@ class PresenterApp(w.VBox):
         self._built: dict[str, w.VBox] = {}
         self.navigation = w.Tab(children=[w.VBox() for _ in self._builders], titles=list(self._builders))
         self.navigation.observe(self._open_tab, "selected_index")
+        self.section_menu = w.Dropdown(options=list(self._builders), description="Section",
+                                       layout=w.Layout(width="auto"))
+        traitlets.link((self.navigation, "selected_index"), (self.section_menu, "index"))
+        self.previous_section = w.Button(description="Previous section", icon="arrow-left",
+                                         layout=w.Layout(width="auto"))
+        self.next_section = w.Button(description="Next section", icon="arrow-right", layout=w.Layout(width="auto"))
+        self.previous_section.on_click(lambda _button: self._move(-1))
+        self.next_section.on_click(lambda _button: self._move(+1))
         self.presenter = w.ToggleButton(value=False, description="Presenter mode", icon="expand",
                                         tooltip="Larger text and controls for a projector",
                                         layout=w.Layout(width="auto"))
@@ -76,11 +86,14 @@ class PresenterApp(w.VBox):
         about = w.VBox([
             self._disclosure("Review status of the content", sections.review_status(cite), "ros1-review-status"),
             self._disclosure("Sources", cite.references([s.id for s in g.sources]), "ros1-references"),
+            self._disclosure("Keyboard", sections.keyboard(), "ros1-keyboard"),
         ])
         super().__init__([
             style("course.css", "presenter.css"),
             row(w.HTML("<h1>ROS1-rearranged lung cancer: a case</h1>"), self.presenter).add_class("ros1-app-bar"),
-            panels.disclaimer(g),
+            panels.disclaimer(g).add_class("ros1-disclaimer-full"),
+            panels.panel(sections.disclaimer_line(cite), "disclaimer-line"),
+            row(self.section_menu, self.previous_section, self.next_section).add_class("ros1-section-menu"),
             self.navigation,
             *([self._handout_bar()] if handout else []),
             about,
@@ -102,6 +115,13 @@ class PresenterApp(w.VBox):
 
     def _open_tab(self, _change: object = None) -> None:
         self.section(list(self._builders)[self.navigation.selected_index or 0])
+
+    def _move(self, step: int) -> None:
+        """Open the section `step` places on from the current one (the section menu's buttons; at either end
+        they stay where they are, and keep the keyboard's focus)."""
+        index = (self.navigation.selected_index or 0) + step
+        if 0 <= index < len(self._builders):
+            self.navigation.selected_index = index
 
     def _facts(self, heading: str, topic: str) -> w.VBox:
         return w.VBox([w.HTML(Markup("<h3>{}</h3>").format(heading)), panels.facts(topic, self.guidance)])

@@ -24,6 +24,16 @@ def disclaimer(cite: Citations) -> Markup:
     return render("disclaimer.html.j2", page=cite.guidance.page)
 
 
+def disclaimer_line(cite: Citations) -> Markup:
+    """The disclaimer in one line, its full text behind a click (presenter mode on a projector)."""
+    return render("disclaimer_line.html.j2", page=cite.guidance.page)
+
+
+def keyboard() -> Markup:
+    """How to use the app with the keyboard alone."""
+    return render("keyboard.html.j2")
+
+
 def review_status(cite: Citations, today: dt.date | None = None, brief: bool = False) -> Markup:
     """When the seed page and the course were last reviewed and are next due (and whether that is past), what
     came of the course's review (not when `brief`), and how many statements are past their review date or

@@ -14,6 +14,8 @@ from playwright.sync_api import Page, expect
 
 from content import Guidance
 
+from .test_app import NEXT_STEP
+
 pytestmark = pytest.mark.browser
 
 BLOCKING_IMPACTS = ("serious", "critical")
@@ -57,7 +59,7 @@ def test_axe_finds_no_serious_violation_in_the_first_state_or_after_main_interac
     page = open_app()
     found = {"first state": serious_violations(page)}
 
-    page.get_by_role("button", name="Next").click()
+    page.get_by_role("button", name=NEXT_STEP).click()
     expect(page.get_by_text(f"Step 2 of {len(guidance.steps)}")).to_be_visible()
     found["case stepped"] = serious_violations(page)
 

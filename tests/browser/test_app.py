@@ -19,6 +19,8 @@ from content import Guidance
 pytestmark = pytest.mark.browser
 
 APP_NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "app.ipynb"
+# The case stepper's "Next" (its name starts with the arrow icon's glyph), not presenter mode's "Next section".
+NEXT_STEP = re.compile(r"^\W*Next$")
 
 
 def code_lines(source: str) -> list[str]:
@@ -54,10 +56,15 @@ def activity_row(table: Locator, therapy: str) -> Locator:
 
 
 def open_section(page: Page, name: str) -> Locator:
-    """Select a section's tab and return its panel."""
-    page.get_by_role("tab", name=name, exact=True).click()
-    expect(page.get_by_role("tab", name=name, exact=True)).to_have_attribute("aria-selected", "true")
-    return page.locator(".ros1-section:not(.lm-mod-hidden)")
+    """Open a section (by its tab, or in presenter mode by the section menu that replaces the tabs) and
+    return its panel."""
+    if page.locator(".ros1-app.ros1-presenter").count():
+        page.get_by_label("Section", exact=True).select_option(name)
+    else:
+        page.get_by_role("tab", name=name, exact=True).click()
+    expect(page.get_by_role("tab", name=name, exact=True, include_hidden=True)).to_have_attribute(
+        "aria-selected", "true")
+    return page.locator(".ros1-section:visible")
 
 
 def test_opens_on_the_case_with_disclaimer_review_status_and_sources(
@@ -180,7 +187,7 @@ def test_presenter_mode_enlarges_text_and_controls(
 ) -> None:
     page = open_app()
     step_text = page.locator(".ros1-case-stepper .widget-html-content p").nth(1)
-    next_button = page.get_by_role("button", name="Next")
+    next_button = page.get_by_role("button", name=NEXT_STEP)
     text_before = float(step_text.evaluate("e => parseFloat(getComputedStyle(e).fontSize)"))
     button_before = next_button.bounding_box()
 
