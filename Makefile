@@ -8,7 +8,7 @@ PORT ?= 8866
 
 .PHONY: app test lab bench notebooks check lint clean
 
-$(STAMP): requirements.lock pyproject.toml $(wildcard share/jupyter/voila/templates/ros1/*) \
+$(STAMP): requirements.lock pyproject.toml $(wildcard share/jupyter/voila/templates/ros1/* share/jupyter/voila/templates/ros1/static/*) \
           $(wildcard widgets/templates/* widgets/static/* ros1_course/templates/* ros1_course/static/*)
 	@echo "Setting up $(VENV) from requirements.lock (first run only: a few minutes)..."
 	$(PYTHON) -m venv $(VENV)

@@ -187,7 +187,7 @@ def app_server(port: int) -> tuple[list[str], Path, str]:
     command = [str(Path(sys.executable).parent / "ros1-course"), "app", f"--port={port}", "--no-browser"]
     if os.environ.get("BENCH_APP_POOL"):
         command.append(f"--pool={int(os.environ['BENCH_APP_POOL'])}")
-    return command, ROOT, f"http://127.0.0.1:{port}/"
+    return command, ROOT, f"http://127.0.0.1:{port}/voila/render/app.ipynb"
 
 
 def report(floor: Figures, app: Figures) -> None:

@@ -175,6 +175,10 @@ def _check_unique_ids(knowledge: Knowledge, found: _Collector) -> None:
             for j, m in enumerate(mutation.misspellings)
         ]
     found.unique("mutations.yaml", mutation_names, "mutation name or spelling")
+    found.unique("lessons.yaml", [((i, "number"), str(lesson.number)) for i, lesson in enumerate(knowledge.lessons)],
+                 "lesson number")
+    found.unique("lessons.yaml", [((i, "file"), lesson.file) for i, lesson in enumerate(knowledge.lessons)],
+                 "lesson file")
     found.unique("activity.yaml",
                  [((i, "therapy"), f"{a.mutation}/{a.therapy}") for i, a in enumerate(knowledge.activity)],
                  "activity row")

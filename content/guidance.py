@@ -249,6 +249,19 @@ class Guidance:
         return [fact for fact in self.knowledge.facts if topic is None or fact.topic == topic]
 
     @property
+    def lessons(self) -> list[schema.LessonPage]:
+        """The course's lessons in order (their files, titles, aims and times to learn)."""
+        return sorted(self.knowledge.lessons, key=lambda lesson: lesson.number)
+
+    def lesson(self, number: int) -> schema.LessonPage:
+        """A lesson by its number."""
+        found = next((lesson for lesson in self.knowledge.lessons if lesson.number == number), None)
+        if found is None:
+            known = [str(lesson.number) for lesson in self.lessons]
+            raise UnknownEntryError("lesson", str(number), closest(str(number), known), known)
+        return found
+
+    @property
     def glossary(self) -> list[schema.Term]:
         return list(self.knowledge.glossary)
 

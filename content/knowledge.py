@@ -26,5 +26,6 @@ class Knowledge:
     steps: list[schema.Step]
     questions: list[schema.Question]
     glossary: list[schema.Term]
+    lessons: list[schema.LessonPage]
     lines: dict[str, YamlDocument]
     fingerprint: str

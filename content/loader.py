@@ -28,6 +28,7 @@ FILE_SHAPES: dict[str, Any] = {
     "scenario.yaml": schema.Scenario,
     "questions.yaml": list[schema.Question],
     "glossary.yaml": list[schema.Term],
+    "lessons.yaml": list[schema.LessonPage],
 }
 _ADAPTERS = {name: TypeAdapter(shape) for name, shape in FILE_SHAPES.items()}
 
@@ -73,6 +74,7 @@ def load_knowledge(directory: Path | str | None = None) -> Knowledge:
         steps=parsed["scenario.yaml"].steps,
         questions=parsed["questions.yaml"],
         glossary=parsed["glossary.yaml"],
+        lessons=parsed["lessons.yaml"],
         lines=documents,
         fingerprint=digest.hexdigest()[:12],
     )

@@ -410,3 +410,14 @@ class Term(Model):
     definition: Text
     sources: list[Identifier] = []
     checked: Date | None = None
+
+
+# --- lessons.yaml ---------------------------------------------------------------------------------
+class LessonPage(Model):
+    """One lesson of the course: its number, notebook file, title, one-line aim and time to learn."""
+
+    number: Annotated[int, Field(ge=0, le=99)]
+    file: Annotated[str, Field(pattern=r"^[0-9]{2}-[a-z0-9-]+\.ipynb$")]
+    title: Text
+    aim: Text
+    minutes: Annotated[int, Field(ge=1, le=240)]

@@ -18,6 +18,7 @@ from widgets.pictures import fact_figure
 from widgets.render import box
 from widgets.style import ROOT_CLASS, css
 
+from .navigation import navigation
 from .record import LearningRecord, recording_wanted
 
 
@@ -52,13 +53,21 @@ class Lesson:
         return HTML(Markup('<div class="{}">{}</div>').format(ROOT_CLASS, Markup(html)))
 
     def header(self) -> HTML:
-        """The course's style (once for the page), the disclaimer, the content's review status and version."""
+        """The course's style (once for the page), the course navigation, the disclaimer, the content's review
+        status and version."""
         g = self.guidance
         version = Markup('<p class="ros1-version">Content version {}: if the content changes, '
                          "<code>make notebooks</code> brings this lesson's outputs up to date.</p>"
                          ).format(g.knowledge.fingerprint)
-        return HTML(Markup("<style>{}</style>").format(Markup(css("course.css")))
+        return HTML(Markup("<style>{}</style>").format(Markup(css("course.css"))) + self._navigation()
                     + self._panel(sections.disclaimer(self.cite) + sections.review_status(self.cite) + version).data)
+
+    def navigation(self) -> HTML:
+        """The course navigation again, at the end of the lesson: contents, previous and next."""
+        return HTML(self._navigation())
+
+    def _navigation(self) -> Markup:
+        return navigation(self.guidance, self.guidance.lesson(self.number).file)
 
     def scenario(self) -> HTML:
         """The seed page's clinical scenario, quoted, with its source."""

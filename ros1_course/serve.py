@@ -1,4 +1,5 @@
-"""`ros1-course app`: serve the presenter app (notebooks/app.ipynb) with Voila.
+"""`ros1-course app`: serve the course with Voila: the contents page at `/`, every lesson and the case app
+(notebooks/app.ipynb) at `/voila/render/<file>` (the course's server, `ros1_course.server`).
 
 Voila reads its settings from `voila.json` in the directory it starts in (and the Jupyter config path), so
 the server runs from the project root; the Voila extension of a Jupyter server started there (Binder,
@@ -20,10 +21,12 @@ from pathlib import Path
 from content import load_guidance
 from widgets import pictures
 
+from .navigation import HOME_VARIABLE
 from .record import RECORD_VARIABLE
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-APP_NOTEBOOK = PROJECT_ROOT / "notebooks" / "app.ipynb"
+NOTEBOOKS = PROJECT_ROOT / "notebooks"
+APP_NOTEBOOK = NOTEBOOKS / "app.ipynb"
 VOILA_SETTINGS = PROJECT_ROOT / "voila.json"
 TEMPLATES_ROOT = PROJECT_ROOT / "share" / "jupyter"
 
@@ -40,12 +43,16 @@ def voila_defaults(settings_file: Path = VOILA_SETTINGS) -> tuple[str, int, int]
 def add_app_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register `app` on the command line."""
     host, port, pool = voila_defaults()
-    app = commands.add_parser("app", help="serve the presenter app with Voila")
+    app = commands.add_parser("app", help="serve the course (contents, lessons, case app) with Voila")
     app.add_argument("--port", type=int, default=port, help=f"port to serve on (default {port})")
     app.add_argument("--host", default=host, help=f"address to bind (default {host}: this machine only)")
     app.add_argument("--no-browser", action="store_true", help="do not open a browser")
     app.add_argument("--pool", type=int, default=pool, metavar="N",
-                     help=f"kernels kept preheated for arriving visitors (default {pool}; for a class, its size)")
+                     help=f"kernels kept preheated for the case app (default {pool}; for a class, its size); "
+                          "the first lesson keeps one more")
+    app.add_argument("--record", action="store_true",
+                     help="keep self-check answers in the learning record on this computer (for a trainee's own "
+                          "computer; off by default, for shared rooms)")
     app.set_defaults(run=run_app)
 
 
@@ -55,21 +62,22 @@ def app_url(host: str, port: int) -> str:
     return f"http://{shown}:{port}/"
 
 
-def voila_command(port: int, host: str, open_browser: bool, pool: int) -> list[str]:
-    """The Voila command line that serves the app; every other setting comes from voila.json."""
-    command = [sys.executable, "-m", "voila", str(APP_NOTEBOOK), f"--port={port}", f"--Voila.ip={host}",
-               f"--VoilaConfiguration.default_pool_size={max(pool, 0)}"]
+def voila_command(port: int, host: str, open_browser: bool, pool: int, record: bool = False) -> list[str]:
+    """The command line of the course's Voila server; every other setting comes from voila.json."""
+    command = [sys.executable, "-m", "ros1_course.server", str(NOTEBOOKS), f"--port={port}", f"--Voila.ip={host}",
+               f"--CourseVoila.app_pool={max(pool, 0)}", f"--CourseVoila.record={record}"]
     if not open_browser:
         command.append("--no-browser")
     return command
 
 
-def voila_environment(base: dict[str, str]) -> dict[str, str]:
-    """`base` with the course's template directory first on JUPYTER_PATH, and the learning record off in
-    the app's kernels: the app is shared by a room, so one visitor's answers must not mix with another's."""
+def voila_environment(base: dict[str, str], record: bool = False) -> dict[str, str]:
+    """`base` with the course's template directory first on JUPYTER_PATH, the contents page's address for
+    the pages' navigation, and the learning record off in the kernels unless `record`: a server is usually
+    shared by a room, so one visitor's answers must not mix with another's."""
     paths = [str(TEMPLATES_ROOT), *filter(None, base.get("JUPYTER_PATH", "").split(os.pathsep))]
     return {**base, "JUPYTER_PATH": os.pathsep.join(paths), "PYDEVD_DISABLE_FILE_VALIDATION": "1",
-            RECORD_VARIABLE: "0"}
+            RECORD_VARIABLE: "1" if record else "0", HOME_VARIABLE: "/"}
 
 
 def port_in_use(host: str, port: int) -> bool:
@@ -105,7 +113,9 @@ def run_app(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     prepare_pictures()
-    print(f"Serving the ROS1 course app on {app_url(args.host, args.port)} (Ctrl+C to stop)", flush=True)
+    print(f"Serving the ROS1 course on {app_url(args.host, args.port)} (Ctrl+C to stop)", flush=True)
+    if args.record:
+        print("The learning record is on: self-check answers are kept on this computer.", flush=True)
     os.chdir(PROJECT_ROOT)
-    command = voila_command(args.port, args.host, not args.no_browser, args.pool)
-    os.execve(command[0], command, voila_environment(dict(os.environ)))
+    command = voila_command(args.port, args.host, not args.no_browser, args.pool, args.record)
+    os.execve(command[0], command, voila_environment(dict(os.environ), args.record))

@@ -44,7 +44,9 @@ class PresenterApp(w.VBox):
     progressed_on = traitlets.Unicode(NOT_STATED, help="the therapy progressed on, '' if not stated")
 
     def __init__(self, guidance: Guidance | None = None, handout: HandoutMaker | None = None,
-                 record: Recorder | None = None) -> None:
+                 record: Recorder | None = None, navigation: str = "") -> None:
+        """`navigation`: HTML of the links to the rest of the course, shown above the app (below it in
+        presenter mode, where the screen belongs to the case)."""
         self.guidance = g = guidance or load_guidance()
         self.record = record
         self.make_handout = handout
@@ -88,8 +90,10 @@ class PresenterApp(w.VBox):
             self._disclosure("Sources", cite.references([s.id for s in g.sources]), "ros1-references"),
             self._disclosure("Keyboard", sections.keyboard(), "ros1-keyboard"),
         ])
+        links = [panels.panel(Markup(navigation), "course-links")] if navigation else []
         super().__init__([
             style("course.css", "presenter.css"),
+            *links,
             row(w.HTML("<h1>ROS1-rearranged lung cancer: a case</h1>"), self.presenter).add_class("ros1-app-bar"),
             panels.disclaimer(g).add_class("ros1-disclaimer-full"),
             panels.panel(sections.disclaimer_line(cite), "disclaimer-line"),

@@ -38,6 +38,7 @@ ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "browser"
 SERVER_START_SECONDS = 90
 APP_READY_MS = 90_000
 VOILA_READY = "voila/static/voila.js"
+APP_PATH = "voila/render/app.ipynb"
 ANSI_CODES = re.compile(r"\x1b\[[0-9;]*m")
 
 
@@ -128,7 +129,8 @@ def artifacts() -> Path:
 
 @pytest.fixture(scope="session")
 def app_server(artifacts: Path) -> Iterator[Server]:
-    """`ros1-course app --port <free> --no-browser`, as an educator starts it, for the whole session."""
+    """`ros1-course app --port <free> --no-browser`, as an educator starts it, for the whole session: the
+    contents page at its root, the lessons and the case app under voila/render/."""
     port = free_port()
     command = [str(BIN / "ros1-course"), "app", "--port", str(port), "--no-browser"]
     with running(command, f"http://127.0.0.1:{port}/", VOILA_READY, artifacts / "app-server.log") as server:
@@ -206,10 +208,10 @@ def page(browser: Browser, blocked: list[str]) -> Iterator[Page]:
 
 @pytest.fixture
 def open_app(page: Page, app_server: Server) -> Callable[[], Page]:
-    """Open the app and wait until its section tabs are there."""
+    """Open the case app and wait until its section tabs are there."""
 
     def opened() -> Page:
-        page.goto(app_server.url)
+        page.goto(app_server.url + APP_PATH)
         page.get_by_role("tab", name="The fusion").wait_for(timeout=APP_READY_MS)
         return page
 

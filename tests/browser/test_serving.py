@@ -39,8 +39,17 @@ FORBIDDEN_PATHS = (
     "/voila/files/app.ipynb",
     "/voila/static/../../../../pyproject.toml",
     "/voila/tree",
-    "/voila/render/app.ipynb",
+    "/voila/tree/",
+    "/voila/render/app.md",
+    "/voila/render/02-ros1-and-fusions.md",
+    "/voila/render/missing.ipynb",
+    "/voila/render/../ros1_course/cli.py",
+    "/voila/render/%2e%2e/pyproject.toml",
+    "/voila/render/",
+    "/voila/api/contents",
     "/voila/api/contents/",
+    "/voila/api/contents/app.ipynb",
+    "/my-progress.html",
     "/api/contents/pyproject.toml",
     "/api/kernels",
     "/../../etc/passwd",
@@ -110,7 +119,7 @@ def listening_addresses(port: int) -> set[str]:
 def test_the_command_prints_the_address_and_binds_to_this_machine_only(app_server: Server) -> None:
     port = urlsplit(app_server.url).port
     assert port is not None
-    assert f"Serving the ROS1 course app on http://127.0.0.1:{port}/" in app_server.log_text()
+    assert f"Serving the ROS1 course on http://127.0.0.1:{port}/" in app_server.log_text()
     assert listening_addresses(port) == {"127.0.0.1"}
 
 
@@ -118,7 +127,7 @@ def test_host_and_port_options_bind_where_they_say(tmp_path: Path) -> None:
     port = free_port()
     command = [str(BIN / "ros1-course"), "app", "--host", "127.0.0.2", "--port", str(port), "--no-browser"]
     with running(command, f"http://127.0.0.2:{port}/", VOILA_READY, tmp_path / "app.log") as server:
-        assert f"Serving the ROS1 course app on http://127.0.0.2:{port}/" in server.log_text()
+        assert f"Serving the ROS1 course on http://127.0.0.2:{port}/" in server.log_text()
         assert listening_addresses(port) == {"127.0.0.2"}
 
 
@@ -151,7 +160,7 @@ def test_the_command_refuses_a_port_in_use(app_server: Server) -> None:
 
 
 @pytest.mark.parametrize("path", FORBIDDEN_PATHS)
-def test_only_the_app_and_its_assets_are_served(app_server: Server, path: str) -> None:
+def test_only_the_course_pages_and_their_assets_are_served(app_server: Server, path: str) -> None:
     status, body = get(app_server, path)
     assert status in (403, 404), f"{path} answered {status}"
     assert "[project]" not in body and "ros1-course" not in body

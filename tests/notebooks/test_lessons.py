@@ -59,9 +59,37 @@ def test_lesson_ends_with_its_quiz_and_its_references(path: Path) -> None:
     sources = [c.source for c in cells]
     quiz_heading = sources.index(next(s for s in sources if s.startswith("## Check your understanding")))
     assert cells[quiz_heading + 1].source == "lesson.quiz()"
-    assert cells[-1].source == "lesson.references()"
-    assert "ros1-references" in cells[-1].outputs[0]["data"]["text/html"]
+    assert cells[-2].source == "lesson.references()"
+    assert "ros1-references" in cells[-2].outputs[0]["data"]["text/html"]
+    assert cells[-1].source == "lesson.navigation()"
+    assert 'aria-label="Course"' in cells[-1].outputs[0]["data"]["text/html"]
     assert f"Lesson({path.name[:2].lstrip('0') or '0'})" in cells[1].source
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
+def test_the_lesson_list_agrees_with_the_lesson(path: Path, guidance: Guidance) -> None:
+    """content/data/lessons.yaml (the contents page and every navigation bar) says what the lesson says: its
+    title, and its time to learn."""
+    text = path.with_suffix(".md").read_text(encoding="utf-8")
+    listed = next((lesson for lesson in guidance.lessons if lesson.file == path.name), None)
+    assert listed is not None, f"{path.name} is not in content/data/lessons.yaml"
+    assert re.search(rf"^# {listed.number:02d} · {re.escape(listed.title)}$", text, re.M), listed.title
+    assert re.search(rf"^## Time to learn\n\nAbout {listed.minutes} minutes\.$", text, re.M), listed.minutes
+
+
+def test_every_lesson_is_in_the_lesson_list(guidance: Guidance) -> None:
+    assert [lesson.file for lesson in guidance.lessons] == [path.name for path in LESSONS]
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
+def test_the_stored_navigation_links_the_neighbouring_pages(path: Path, guidance: Guidance) -> None:
+    files = [*(lesson.file for lesson in guidance.lessons), "app.ipynb"]
+    index = files.index(path.name)
+    html = "".join(cell.outputs[0]["data"]["text/html"] for cell in (_read(path).cells[1], _read(path).cells[-1]))
+    nav = re.findall(r'<a href="([^"]+)" rel="(prev|next)"', html)
+    expected = ([(files[index - 1], "prev")] if index else []) + [(files[index + 1], "next")]
+    assert nav == expected * 2  # at the top and at the end
+    assert "Contents" not in html  # the contents page exists only where `ros1-course app` serves the course
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
@@ -87,7 +115,7 @@ def test_code_cells_are_short(path: Path) -> None:
 def test_every_cited_source_exists_and_is_referenced(path: Path, guidance: Guidance) -> None:
     notebook = _read(path)
     known = {source.id for source in guidance.sources}
-    references = notebook.cells[-1].outputs[0]["data"]["text/html"]
+    references = notebook.cells[-2].outputs[0]["data"]["text/html"]
     listed = re.findall(r'id="ros1-ref-([a-z0-9-]+)"', references)
     assert listed and set(listed) <= known
     cited = set(re.findall(r'title="[^"]*">([a-z0-9-]+)</a>', _html(notebook)))
