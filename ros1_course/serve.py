@@ -18,6 +18,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+import psutil
+
 from content import load_guidance
 from widgets import pictures
 
@@ -29,6 +31,15 @@ NOTEBOOKS = PROJECT_ROOT / "notebooks"
 APP_NOTEBOOK = NOTEBOOKS / "app.ipynb"
 VOILA_SETTINGS = PROJECT_ROOT / "voila.json"
 TEMPLATES_ROOT = PROJECT_ROOT / "share" / "jupyter"
+# One visitor's kernel holds about 71 MiB (README, measured by `make bench`); the cap allows 100 MiB each, keeps
+# 400 MiB for the server and the machine's own use, and uses at most three quarters of the memory.
+KERNEL_MIB, SERVER_MIB, MEMORY_SHARE = 100, 400, 0.75
+
+
+def default_max_visitors(total_bytes: int | None = None) -> int:
+    """How many visitors' kernels this machine's memory holds with room to spare (at least 1)."""
+    total_mib = (total_bytes if total_bytes is not None else psutil.virtual_memory().total) / 2**20
+    return max(1, int((total_mib * MEMORY_SHARE - SERVER_MIB) // KERNEL_MIB))
 
 
 def voila_defaults(settings_file: Path = VOILA_SETTINGS) -> tuple[str, int, int]:
@@ -50,6 +61,9 @@ def add_app_command(commands: argparse._SubParsersAction[argparse.ArgumentParser
     app.add_argument("--pool", type=int, default=pool, metavar="N",
                      help=f"kernels kept preheated for the case app (default {pool}; for a class, its size); "
                           "the first lesson keeps one more")
+    app.add_argument("--max-visitors", type=int, default=None, metavar="N",
+                     help="most visitors served at once (kernels, preheated ones included); past it a visitor "
+                          "is asked to try again in a minute (default: from this machine's memory)")
     app.add_argument("--record", action="store_true",
                      help="keep self-check answers in the learning record on this computer (for a trainee's own "
                           "computer; off by default, for shared rooms)")
@@ -62,10 +76,12 @@ def app_url(host: str, port: int) -> str:
     return f"http://{shown}:{port}/"
 
 
-def voila_command(port: int, host: str, open_browser: bool, pool: int, record: bool = False) -> list[str]:
+def voila_command(port: int, host: str, open_browser: bool, pool: int, record: bool = False,
+                  max_visitors: int = 100) -> list[str]:
     """The command line of the course's Voila server; every other setting comes from voila.json."""
     command = [sys.executable, "-m", "ros1_course.server", str(NOTEBOOKS), f"--port={port}", f"--Voila.ip={host}",
-               f"--CourseVoila.app_pool={max(pool, 0)}", f"--CourseVoila.record={record}"]
+               f"--CourseVoila.app_pool={max(pool, 0)}", f"--CourseVoila.record={record}",
+               f"--CourseVoila.max_visitors={max_visitors}"]
     if not open_browser:
         command.append("--no-browser")
     return command
@@ -112,10 +128,18 @@ def run_app(args: argparse.Namespace) -> int:
         print(f"ros1-course: port {args.port} on {args.host} is in use; choose another with --port.",
               file=sys.stderr)
         return 2
+    if args.max_visitors is not None and args.max_visitors < 1:
+        print("ros1-course: --max-visitors must be at least 1.", file=sys.stderr)
+        return 2
     prepare_pictures()
+    max_visitors = args.max_visitors or default_max_visitors()
+    how = "as asked" if args.max_visitors else (
+        f"from {psutil.virtual_memory().total / 2**30:.1f} GiB of memory at about {KERNEL_MIB} MiB per visitor; "
+        "change it with --max-visitors")
     print(f"Serving the ROS1 course on {app_url(args.host, args.port)} (Ctrl+C to stop)", flush=True)
+    print(f"At most {max_visitors} visitors at once ({how}).", flush=True)
     if args.record:
         print("The learning record is on: self-check answers are kept on this computer.", flush=True)
     os.chdir(PROJECT_ROOT)
-    command = voila_command(args.port, args.host, not args.no_browser, args.pool, args.record)
+    command = voila_command(args.port, args.host, not args.no_browser, args.pool, args.record, max_visitors)
     os.execve(command[0], command, voila_environment(dict(os.environ), args.record))

@@ -7,30 +7,62 @@ Voila's application is used as it is. This subclass changes only the routes and 
 - `/voila/render/<page>` renders only the course's pages (the lessons of `content/data/lessons.yaml` and the case
   app); any other path, and Voila's file tree and contents API, are not served;
 - kernels are kept preheated for the pages a class opens first (the case app and the first lesson); the other
-  lessons start a kernel when opened.
+  lessons start a kernel when opened;
+- a preheated page whose kernel died or whose run failed is never served, and at most `max_visitors` kernels
+  run at once; past that a visitor gets a polite "course is full" page (`kernel_guard`);
+- a failed cell is one line in the log, not a dump of the cell.
 
 Run as `python -m ros1_course.server NOTEBOOKS_DIR [Voila options]` from the project root (voila.json).
 """
 
 from __future__ import annotations
 
+import logging
 import sys
 from typing import Any
 
 import tornado.web
+from nbclient.exceptions import CellExecutionError
 from traitlets import Bool, Int
 from voila.app import Voila
+from voila.execute import VoilaExecutor
 from voila.tornado.contentshandler import VoilaContentsHandler
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
 from content import load_guidance
+from widgets.render import environment
+from widgets.style import css
 
-from .documents import record_summary_html
+from .documents import document_css, record_summary_html
+from .kernel_guard import PREFIX, KernelGuard
 from .navigation import APP_FILE, PROGRESS_EXPORT, contents_html, course_pages
 from .record import LearningRecord
 
 FIRST_LESSON_POOL = 1
+GUARD_SETTING = "ros1_course_guard"
+CELL_ERROR = "Error at server while executing cell"
+
+
+def full_page_html(visitors: int) -> str:
+    """The page a visitor gets when the server is at its cap: try again in a minute, with Reload."""
+    return environment("ros1_course").get_template("full.html.j2").render(
+        title="The course is full right now", css=css("course.css") + document_css("contents.css"),
+        visitors=visitors) + "\n"
+
+
+class OneLineCellErrors(logging.Filter):
+    """Voila logs a failed cell with the whole cell and its traceback; the course logs one line: which
+    exception, with its message's last line (the page shows the course's error message)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else record.msg
+        if isinstance(record.msg, CellExecutionError) or str(record.msg).startswith(CELL_ERROR):
+            lines = str(error).strip().splitlines() or [type(error).__name__]
+            record.msg, record.args, record.exc_info, record.exc_text = (
+                "%s a cell of a page raised %s; the page shows the course's error message", (PREFIX, lines[-1]),
+                None, None)
+        return True
 
 
 class ContentsHandler(tornado.web.RequestHandler):
@@ -66,6 +98,19 @@ class CoursePageHandler(TornadoVoilaHandler):
     async def get(self, path: str | None = None) -> None:
         if path not in self.course_files:
             raise tornado.web.HTTPError(404)
+        # Voila's page shuts its kernel down when the tab closes, with a POST that must carry the `_xsrf` cookie;
+        # a page served from the preheated pool was sent without that cookie, so its kernel stayed until culled.
+        _ = self.xsrf_token  # sets the cookie
+        guard: KernelGuard | None = self.settings.get(GUARD_SETTING)
+        if guard is not None and not guard.admit(path):
+            self.set_status(503)
+            self.set_header("Retry-After", "60")
+            self.set_header("Content-Type", "text/html; charset=utf-8")
+            self.set_header("Cache-Control", "no-cache, no-store, must-revalidate")
+            self.finish(full_page_html(guard.visitors()))
+            return
+        if guard is not None:
+            await guard.settle_pool(path)
         await super().get(path)
 
 
@@ -76,6 +121,8 @@ class CourseVoila(Voila):
                                            "on this computer (a trainee's own computer, not a shared room).")
     app_pool = Int(-1, config=True, help="Kernels kept preheated for the case app (default: "
                                          "VoilaConfiguration.default_pool_size).")
+    max_visitors = Int(100, config=True, help="Most kernels (visitors' and preheated) running at once; past "
+                                              "it a visitor gets the 'course is full' page.")
 
     def init_settings(self) -> dict[str, Any]:
         app_pool = self.app_pool if self.app_pool >= 0 else self.voila_configuration.default_pool_size
@@ -86,6 +133,13 @@ class CourseVoila(Voila):
             first_lesson: {"pool_size": FIRST_LESSON_POOL if app_pool > 0 else 0},
         }
         settings: dict[str, Any] = super().init_settings()
+        self.log.addFilter(OneLineCellErrors())
+        if self.voila_configuration.preheat_kernel:
+            error_text = self.config.VoilaExecutor.get("cell_error_instruction",
+                                                       VoilaExecutor.cell_error_instruction.default_value)
+            guard = KernelGuard(self.kernel_manager, self.log, str(error_text), self.max_visitors)
+            guard.install()
+            settings[GUARD_SETTING] = guard
         return settings
 
     def init_handlers(self) -> list[Any]:

@@ -1,0 +1,54 @@
+"""The course server's parts that need no server: the visitor cap's default, the refusal of a bad cap, and the
+one-line log of a failed cell."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from nbclient.exceptions import CellExecutionError
+
+from ros1_course.serve import KERNEL_MIB, MEMORY_SHARE, SERVER_MIB, default_max_visitors
+from ros1_course.server import CELL_ERROR, OneLineCellErrors
+
+SCRIPT = shutil.which("ros1-course", path=str(Path(sys.executable).parent))
+GIB = 2**30
+
+
+def test_the_default_cap_follows_the_memory() -> None:
+    assert default_max_visitors(8 * GIB) == int((8 * 1024 * MEMORY_SHARE - SERVER_MIB) // KERNEL_MIB)
+    assert default_max_visitors(16 * GIB) > 2 * default_max_visitors(8 * GIB) - 5
+    assert default_max_visitors(256 * 2**20) == 1  # never less than one visitor
+
+
+def test_a_cap_below_one_is_refused_before_anything_starts() -> None:
+    assert SCRIPT
+    result = subprocess.run([SCRIPT, "app", "--max-visitors", "0", "--no-browser"], capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 2
+    assert result.stderr == "ros1-course: --max-visitors must be at least 1.\n"
+    assert "Serving" not in result.stdout
+
+
+def record(message: object, args: tuple[object, ...] = (), exc: BaseException | None = None) -> logging.LogRecord:
+    return logging.LogRecord("voila", logging.ERROR, __file__, 1, message, args,
+                             (type(exc), exc, None) if exc else None)
+
+
+def test_a_failed_cell_is_one_line_in_the_log() -> None:
+    cell = {"source": "x = 1\n" * 500, "outputs": []}
+    error = CellExecutionError("Traceback...\n" + "  File 'x'\n" * 50 + "RuntimeError: internal-xyzzy", "", "")
+    for logged in (record(CELL_ERROR + ": %r", (cell,), error), record(error)):
+        assert OneLineCellErrors().filter(logged)
+        line = logged.getMessage()
+        assert line == "ros1-course: a cell of a page raised RuntimeError: internal-xyzzy; the page shows the " \
+                       "course's error message"
+        assert logged.exc_info is None
+
+
+def test_other_log_lines_pass_unchanged() -> None:
+    logged = record("Kernel started: %s", ("abc",))
+    assert OneLineCellErrors().filter(logged) and logged.getMessage() == "Kernel started: abc"
