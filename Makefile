@@ -37,8 +37,10 @@ bench: $(STAMP)  ## print load, lookup, widget and app timings
 
 notebooks: $(STAMP)  ## after editing a lesson's .md or the content: update the .ipynb pairs and re-execute them
 	$(BIN)/jupytext --quiet --update --to ipynb notebooks/[0-9][0-9]-*.md notebooks/app.md
-	$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.kernel_name=python3 \
-	  --ExecutePreprocessor.record_timing=False notebooks/[0-9][0-9]-*.ipynb notebooks/app.ipynb
+	snapshots=$$(mktemp -d) && $(BIN)/ros1-course check --snapshot $$snapshots > /dev/null && \
+	  ROS1_COURSE_SNAPSHOTS=$$snapshots $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+	  --ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.record_timing=False \
+	  notebooks/[0-9][0-9]-*.ipynb notebooks/app.ipynb; status=$$?; rm -rf $$snapshots; exit $$status
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -3,49 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 from . import schema
 from .errors import Problem
 from .knowledge import Knowledge
 from .naming import normalise_mutation, normalise_name
+from .vocabulary import CLINICAL_KINDS
+from .walk import Location, file_records
 from .yamlfile import field_name
-
-Location = tuple[str | int, ...]
-
-
-def walk(record: object, location: Location = ()) -> Iterator[tuple[Location, schema.Model]]:
-    """Every content record nested in `record` (itself included), with its location in the file."""
-    if isinstance(record, schema.Model):
-        yield location, record
-        for name in type(record).model_fields:
-            yield from walk(getattr(record, name), (*location, name))
-    elif isinstance(record, list):
-        for index, item in enumerate(record):
-            yield from walk(item, (*location, index))
-
-
-def file_records(knowledge: Knowledge) -> Iterator[tuple[str, Location, schema.Model]]:
-    """Every record of every file, as (file name, location in that file, record)."""
-    roots: dict[str, object] = {
-        "sources.yaml": knowledge.sources,
-        "page.yaml": knowledge.page,
-        "facts.yaml": knowledge.facts,
-        "therapies.yaml": knowledge.therapies,
-        "mutations.yaml": knowledge.mutations,
-        "activity.yaml": knowledge.activity,
-        "questions.yaml": knowledge.questions,
-        "glossary.yaml": knowledge.glossary,
-    }
-    for name, root in roots.items():
-        for location, record in walk(root):
-            yield name, location, record
-    for location, record in walk(knowledge.ros1, ("ros1",)):
-        yield "partners.yaml", location, record
-    for location, record in walk(knowledge.partners, ("partners",)):
-        yield "partners.yaml", location, record
-    for location, record in walk(knowledge.steps, ("steps",)):
-        yield "scenario.yaml", location, record
 
 
 class _Collector:
@@ -112,9 +78,9 @@ def check_references(knowledge: Knowledge, today: dt.date | None = None) -> list
     mutations = {mutation.name for mutation in knowledge.mutations}
     for index, row in enumerate(knowledge.activity):
         kinds = {sources[i].kind for i in row.sources if i in sources}
-        if row.evidence == "clinical" and not kinds & schema.CLINICAL_KINDS:
+        if row.evidence == "clinical" and not kinds & CLINICAL_KINDS:
             found.add("activity.yaml", (index, "evidence"), "'clinical' evidence needs at least one clinical "
-                      f"source ({', '.join(sorted(schema.CLINICAL_KINDS))}); these are {', '.join(sorted(kinds))}")
+                      f"source ({', '.join(sorted(CLINICAL_KINDS))}); these are {', '.join(sorted(kinds))}")
         if row.mutation not in mutations:
             found.add("activity.yaml", (index, "mutation"), f"unknown mutation {row.mutation!r}")
         if row.therapy not in therapies:

@@ -15,19 +15,22 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from . import schema
 from .errors import UnknownEntryError
-from .inventory import ReviewItem, review_items
+from .fingerprint import DEFAULT_CONTENT_DIR
 from .knowledge import Knowledge
-from .loader import DEFAULT_CONTENT_DIR, load_knowledge
 from .naming import closest, normalise_mutation, normalise_name, normalise_partner
 from .review import Overdue, WeakStatement, add_months, overdue_statements, weak_statements
+from .snapshot import read_snapshot
+from .vocabulary import UK_SETTINGS
 
 if TYPE_CHECKING:
     import pandas as pd
 
-Entry = TypeVar("Entry", schema.Partner, schema.Therapy, schema.Mutation)
-Record = TypeVar("Record", schema.Source, schema.Term, schema.Fact)
+    from . import schema
+    from .inventory import ReviewItem
+
+Entry = TypeVar("Entry", "schema.Partner", "schema.Therapy", "schema.Mutation")
+Record = TypeVar("Record", "schema.Source", "schema.Term", "schema.Fact")
 
 # The order in which therapies are listed after progression: best evidence of activity first.
 ACTIVITY_ORDER = {"active": 0, "reduced": 1, "unknown": 2, "resistant": 3}
@@ -114,7 +117,7 @@ class QuizQuestion:
 
 
 # The UK settings (lines of treatment) and the words that name each.
-FIRST_LINE, AFTER_ROS1_INHIBITOR = schema.UK_SETTINGS
+FIRST_LINE, AFTER_ROS1_INHIBITOR = UK_SETTINGS
 SETTING_NAMES = {FIRST_LINE: "first line (no ROS1 inhibitor before)",
                  AFTER_ROS1_INHIBITOR: "after progression on a ROS1 inhibitor"}
 _SETTING_SPELLINGS = {"first": FIRST_LINE, "first-line": FIRST_LINE, "later": AFTER_ROS1_INHIBITOR,
@@ -127,7 +130,7 @@ def uk_setting(line: str) -> str:
     setting = _SETTING_SPELLINGS.get(line.strip().lower())
     if setting is None:
         raise UnknownEntryError("line of treatment", line, closest(line, list(_SETTING_SPELLINGS)),
-                                list(schema.UK_SETTINGS))
+                                list(UK_SETTINGS))
     return setting
 
 
@@ -182,6 +185,8 @@ class Guidance:
 
     def review_items(self) -> list[ReviewItem]:
         """Every sourced statement in words, with its sources and check date (quiz answers resolved)."""
+        from .inventory import review_items  # the reviewer's report only (it reads the schema): not in kernels
+
         return list(review_items(self.knowledge, {q.id: q.answer for q in self.questions()}))
 
     def unverified_sources(self) -> list[schema.Source]:
@@ -393,17 +398,29 @@ def _frame(rows: Iterable[dict[str, object]]) -> pd.DataFrame:
     return pd.DataFrame(list(rows))
 
 
+def _knowledge(content_dir: Path) -> Knowledge:
+    """The content of `content_dir`: from the server's validated snapshot when it matches the files as they
+    are now, else validated here (which imports pydantic and the schema, as the snapshot's kernels never do)."""
+    snapshot = read_snapshot(content_dir)
+    if snapshot is not None:
+        return snapshot
+    from .loader import load_knowledge  # validation: only when no fresh snapshot spares it
+
+    return load_knowledge(content_dir)
+
+
 @lru_cache(maxsize=1)
 def _course_guidance() -> Guidance:
-    return Guidance(load_knowledge(DEFAULT_CONTENT_DIR))
+    return Guidance(_knowledge(DEFAULT_CONTENT_DIR))
 
 
 def load_guidance(content_dir: Path | str | None = None) -> Guidance:
     """Load and validate content and return the guidance object. The course's own content is loaded once
-    per process and shared; another directory is read afresh on every call.
+    per process and shared; another directory is read afresh on every call. Where `ros1-course app` has
+    written a validated snapshot of the content as it is now, that is read instead of validating again.
 
     Raises ContentError naming file and field for invalid content.
     """
     if content_dir is None:
         return _course_guidance()
-    return Guidance(load_knowledge(content_dir))
+    return Guidance(_knowledge(Path(content_dir)))

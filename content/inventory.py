@@ -8,8 +8,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from . import schema
-from .crossrefs import Location, file_records
 from .knowledge import Knowledge
+from .walk import Location, file_records
 from .yamlfile import field_name
 
 

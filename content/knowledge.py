@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import schema
-from .yamlfile import YamlDocument
+if TYPE_CHECKING:  # the snapshot's kernels hold plain records of the same shape, and never import pydantic
+    from . import schema
+    from .yamlfile import YamlDocument
 
 
 @dataclass(frozen=True)

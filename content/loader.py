@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -11,10 +10,9 @@ from pydantic import TypeAdapter, ValidationError
 from . import schema
 from .crossrefs import check_references
 from .errors import ContentError, Problem
+from .fingerprint import CONTENT_FILES, DEFAULT_CONTENT_DIR, content_fingerprint
 from .knowledge import Knowledge
 from .yamlfile import YamlDocument, field_name, read_yaml
-
-DEFAULT_CONTENT_DIR = Path(__file__).parent / "data"
 
 # Each content file and the shape it must have.
 FILE_SHAPES: dict[str, Any] = {
@@ -30,6 +28,7 @@ FILE_SHAPES: dict[str, Any] = {
     "glossary.yaml": list[schema.Term],
     "lessons.yaml": list[schema.LessonPage],
 }
+assert tuple(FILE_SHAPES) == CONTENT_FILES, "every content file is validated and counted in the fingerprint"
 _ADAPTERS = {name: TypeAdapter(shape) for name, shape in FILE_SHAPES.items()}
 
 
@@ -41,13 +40,11 @@ def load_knowledge(directory: Path | str | None = None) -> Knowledge:
     problems: list[Problem] = []
     documents: dict[str, YamlDocument] = {}
     parsed: dict[str, Any] = {}
-    digest = hashlib.sha256()
     for name, adapter in _ADAPTERS.items():
         path = directory / name
         if not path.is_file():
             problems.append(Problem(name, "", "is missing from the content directory"))
             continue
-        digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
         document, read_problems = read_yaml(path)
         problems.extend(read_problems)
         if document is None:
@@ -76,7 +73,7 @@ def load_knowledge(directory: Path | str | None = None) -> Knowledge:
         glossary=parsed["glossary.yaml"],
         lessons=parsed["lessons.yaml"],
         lines=documents,
-        fingerprint=digest.hexdigest()[:12],
+        fingerprint=content_fingerprint(directory),
     )
     problems = check_references(knowledge)
     if problems:

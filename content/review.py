@@ -6,9 +6,9 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass
 
-from . import schema
-from .crossrefs import file_records
 from .knowledge import Knowledge
+from .vocabulary import WEAK_KINDS, SourceLink
+from .walk import Location, file_records
 from .yamlfile import field_name
 
 
@@ -56,16 +56,15 @@ def weak_statements(knowledge: Knowledge) -> list[WeakStatement]:
     found = []
     for file, location, record in file_records(knowledge):
         cited = tuple(getattr(record, "sources", None) or ())
-        if isinstance(record, schema.Source) or not cited:
+        if isinstance(record, SourceLink) or not cited:
             continue
         if not any(sources[i].verified for i in cited):
             why = "rests only on unverified sources"
-        elif all(sources[i].kind in schema.WEAK_KINDS for i in cited):
+        elif all(sources[i].kind in WEAK_KINDS for i in cited):
             why = "rests only on news or manufacturer pages"
         else:
             continue
-        document = knowledge.lines[file]
-        found.append(WeakStatement(file, field_name(document, location), document.line_of(location), cited, why))
+        found.append(WeakStatement(file, *_place(knowledge, file, location), cited, why))
     return found
 
 
@@ -79,6 +78,13 @@ def overdue_statements(knowledge: Knowledge, today: dt.date) -> list[Overdue]:
             continue
         due = add_months(checked, months)
         if due < today:
-            document = knowledge.lines[file]
-            found.append(Overdue(file, field_name(document, location), document.line_of(location), checked, due))
+            found.append(Overdue(file, *_place(knowledge, file, location), checked, due))
     return found
+
+
+def _place(knowledge: Knowledge, file: str, location: Location) -> tuple[str, int | None]:
+    """A record's field name and line in its file; from a snapshot (no file lines kept), its dotted place."""
+    document = knowledge.lines.get(file)
+    if document is None:
+        return ".".join(map(str, location)), None
+    return field_name(document, location), document.line_of(location)

@@ -7,7 +7,7 @@ last checked against those sources. Cross-references between files are checked i
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal, get_args
+from typing import Annotated, Literal
 
 from pydantic import (
     BaseModel,
@@ -18,6 +18,8 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+from .vocabulary import UK_SETTINGS, ActivityLevel, Evidence, SourceKind, SourceLink, Topic, UkSetting, UkStatusWord
 
 
 def _parse_date(value: object) -> dt.date:
@@ -60,14 +62,7 @@ class TextStatement(Statement):
 
 
 # --- sources.yaml ---------------------------------------------------------------------------------
-SourceKind = Literal["seed", "guideline", "regulatory", "trial", "cohort", "case-report", "preclinical", "review",
-                     "knowledge-base", "news", "manufacturer", "service", "organisation"]
-# Kinds that count as clinical evidence for an activity call, and kinds that are weak on their own.
-CLINICAL_KINDS = frozenset({"trial", "cohort", "case-report", "regulatory", "guideline"})
-WEAK_KINDS = frozenset({"news", "manufacturer"})
-
-
-class Source(Model):
+class Source(Model, SourceLink):
     """A source the course cites. `verified` is true only when the course read its title, its authors (or
     publisher), its journal (or publisher) and its identifier, and they match the citation; `note` says what
     was and was not seen."""
@@ -87,15 +82,6 @@ class Source(Model):
         if not (self.pmid or self.doi or self.url):
             raise ValueError("a source needs at least one of pmid, doi or url")
         return self
-
-    @property
-    def link(self) -> str:
-        """The best link to read the source: DOI, then PubMed, then its URL."""
-        if self.doi:
-            return f"https://doi.org/{self.doi}"
-        if self.pmid:
-            return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/"
-        return self.url or ""
 
 
 # --- page.yaml ------------------------------------------------------------------------------------
@@ -135,8 +121,6 @@ class Page(Model):
 
 
 # --- facts.yaml -----------------------------------------------------------------------------------
-Topic = Literal["gene", "fusions", "patients", "brain", "testing", "treatment", "after-progression", "resistance",
-                "trials", "support"]
 
 
 class Figure(Model):
@@ -201,11 +185,6 @@ class Approval(TextStatement):
     reference: str | None = None
 
 
-# The settings (lines of treatment) a UK status is given for. A status holds only in its own setting.
-UkSetting = Literal["first-line", "after-ros1-inhibitor"]
-UK_SETTINGS: tuple[str, ...] = get_args(UkSetting)
-UkStatusWord = Literal["routine", "not covered", "not recommended", "not appraised", "not licensed",
-                       "not confirmed"]
 
 
 class UkStatus(TextStatement):
@@ -286,8 +265,6 @@ class Mutation(Model):
 
 
 # --- activity.yaml --------------------------------------------------------------------------------
-ActivityLevel = Literal["active", "reduced", "resistant", "unknown"]
-Evidence = Literal["clinical", "preclinical", "predicted", "none"]
 
 
 class Activity(Model):

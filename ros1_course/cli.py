@@ -13,6 +13,8 @@ from typing import Any
 
 from content import ContentError, Guidance, UnknownEntryError, load_guidance
 from content.guidance import SETTING_NAMES
+from content.loader import load_knowledge
+from content.snapshot import write_snapshot
 from widgets.words import plural
 
 from .documents import handout_html, record_summary_html, review_html
@@ -63,6 +65,8 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", parents=[content],
                                 help="validate the content and list statements past their review date")
     check.add_argument("--today", type=dt.date.fromisoformat, help=argparse.SUPPRESS)
+    check.add_argument("--snapshot", type=Path, metavar="DIR",
+                       help="when valid, also write the validated snapshot that kernels load into DIR")
     check.set_defaults(run=run_check)
 
     lookup = commands.add_parser("lookup", parents=[content], help="look up a mutation, fusion partner or therapy")
@@ -97,9 +101,13 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    """Validate; print a summary and the statements past review. Exit 0 when valid."""
-    guidance = load_guidance(args.content)
-    knowledge = guidance.knowledge
+    """Validate (always, never from a snapshot); print a summary and the statements past review; with
+    --snapshot, write the validated snapshot. Exit 0 when valid."""
+    knowledge = load_knowledge(args.content)
+    guidance = Guidance(knowledge)
+    if args.snapshot:
+        _check_directory(args.snapshot / "snapshot")
+        print(f"Wrote the validated snapshot {write_snapshot(knowledge, args.snapshot)}")
     today = args.today or dt.date.today()
     print(
         f"Content valid ({knowledge.directory}): {len(knowledge.sources)} sources, {len(knowledge.facts)} facts, "

@@ -11,16 +11,19 @@ import datetime as dt
 from collections.abc import Iterable
 from functools import cache
 from importlib.resources import files
+from typing import TYPE_CHECKING
 
 from content import Guidance
 from content.guidance import FIRST_LINE, SETTING_NAMES
-from content.schema import Therapy
 from widgets import sections
 from widgets.citations import Citations
 from widgets.render import environment
 from widgets.style import css
 
-from .record import LearningRecord
+if TYPE_CHECKING:
+    from content.schema import Therapy
+
+    from .record import LearningRecord
 
 COURSE_NAME = "ROS1-rearranged lung cancer: an interactive course"
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
@@ -20,7 +21,9 @@ from widgets.render import environment
 from widgets.style import css
 
 from .documents import COURSE_NAME, document_css
-from .record import LessonProgress
+
+if TYPE_CHECKING:
+    from .record import LessonProgress
 
 HOME_VARIABLE = "ROS1_COURSE_HOME"
 APP_FILE = "app.ipynb"

@@ -21,6 +21,9 @@ from pathlib import Path
 import psutil
 
 from content import load_guidance
+from content.fingerprint import DEFAULT_CONTENT_DIR
+from content.loader import load_knowledge
+from content.snapshot import SNAPSHOT_VARIABLE, write_snapshot
 from widgets import pictures
 
 from .navigation import HOME_VARIABLE
@@ -58,9 +61,13 @@ def add_app_command(commands: argparse._SubParsersAction[argparse.ArgumentParser
     app.add_argument("--port", type=int, default=port, help=f"port to serve on (default {port})")
     app.add_argument("--host", default=host, help=f"address to bind (default {host}: this machine only)")
     app.add_argument("--no-browser", action="store_true", help="do not open a browser")
-    app.add_argument("--pool", type=int, default=pool, metavar="N",
-                     help=f"kernels kept preheated for the case app (default {pool}; for a class, its size); "
-                          "the first lesson keeps one more")
+    sizing = app.add_mutually_exclusive_group()
+    sizing.add_argument("--class-size", type=int, default=None, metavar="N",
+                        help="the class about to arrive: N kernels of the case app are preheated before it comes "
+                             "(each holds about 70 MiB), so nobody waits for a kernel to start")
+    sizing.add_argument("--pool", type=int, default=pool, metavar="N",
+                        help=f"kernels kept preheated for the case app (default {pool}); the first lesson keeps "
+                             "one more")
     app.add_argument("--max-visitors", type=int, default=None, metavar="N",
                      help="most visitors served at once (kernels, preheated ones included); past it a visitor "
                           "is asked to try again in a minute (default: from this machine's memory)")
@@ -104,6 +111,15 @@ def port_in_use(host: str, port: int) -> bool:
         return probe.connect_ex((host, port)) == 0
 
 
+def prepare_snapshot() -> None:
+    """Validate the content once and write the snapshot every kernel of the server loads instead (named in
+    the environment they inherit, in a folder only this server writes): kernels skip validation and never
+    import pydantic. Invalid content stops the command here, with every problem listed."""
+    store = Path(tempfile.mkdtemp(prefix="ros1-course-content-"))
+    write_snapshot(load_knowledge(DEFAULT_CONTENT_DIR), store)
+    os.environ[SNAPSHOT_VARIABLE] = str(store)
+
+
 def prepare_pictures() -> None:
     """Draw every picture of the course once (the explicit catalogue, for this content), into a fresh folder
     its kernels share (named in the environment they inherit), so no visitor's kernel imports matplotlib or
@@ -131,6 +147,10 @@ def run_app(args: argparse.Namespace) -> int:
     if args.max_visitors is not None and args.max_visitors < 1:
         print("ros1-course: --max-visitors must be at least 1.", file=sys.stderr)
         return 2
+    if min(args.pool, args.class_size if args.class_size is not None else 0) < 0:
+        print("ros1-course: --class-size and --pool cannot be negative.", file=sys.stderr)
+        return 2
+    prepare_snapshot()
     prepare_pictures()
     max_visitors = args.max_visitors or default_max_visitors()
     how = "as asked" if args.max_visitors else (
@@ -141,5 +161,11 @@ def run_app(args: argparse.Namespace) -> int:
     if args.record:
         print("The learning record is on: self-check answers are kept on this computer.", flush=True)
     os.chdir(PROJECT_ROOT)
-    command = voila_command(args.port, args.host, not args.no_browser, args.pool, args.record, max_visitors)
+    pool = args.class_size if args.class_size is not None else args.pool
+    if pool + 1 > max_visitors:
+        print(f"Note: {pool} preheated kernels and one for lesson 00 exceed the cap of {max_visitors} visitors; "
+              f"only {max_visitors} start.", flush=True)
+    print(f"Kernels preheated for the case app: {pool}"
+          + (" (for the class)." if args.class_size is not None else "; for a class, --class-size N."), flush=True)
+    command = voila_command(args.port, args.host, not args.no_browser, pool, args.record, max_visitors)
     os.execve(command[0], command, voila_environment(dict(os.environ), args.record))

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import ipywidgets as w
 from markupsafe import Markup
 
 from content import Guidance, load_guidance
-from content.schema import Step
 
 from . import sections
 from .citations import Citations
@@ -16,6 +16,9 @@ from .controls import labelled
 from .render import box
 from .style import root, row, show
 from .terms import with_terms
+
+if TYPE_CHECKING:
+    from content.schema import Step
 
 
 class CaseStepper(w.VBox):

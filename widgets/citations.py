@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from markupsafe import Markup
 
 from content import Guidance
-from content.schema import Fact
 
 from .render import render
+
+if TYPE_CHECKING:
+    from content.schema import Fact
 
 UNCHECKED = ' <span class="ros1-flag">⚠ Unchecked: the course has not verified its sources</span>'
 

@@ -12,7 +12,7 @@ import ipywidgets as w
 from markupsafe import Markup
 
 from content import Guidance, UnknownEntryError, load_guidance
-from content.schema import Topic
+from content.vocabulary import Topic
 
 from . import sections
 from .citations import Citations

@@ -3,12 +3,13 @@ comparison of partners' frequencies."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import ipywidgets as w
 import traitlets
 from markupsafe import Markup
 
 from content import Guidance, load_guidance
-from content.schema import Partner
 
 from . import sections
 from .citations import Citations
@@ -16,6 +17,9 @@ from .controls import labelled, resolve_typed
 from .render import box
 from .style import root, row, show
 from .terms import with_terms
+
+if TYPE_CHECKING:
+    from content.schema import Partner
 
 THIS_PARTNER, COMPARE = "This partner", "Compare partners"
 

@@ -9,7 +9,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from content.schema import WEAK_KINDS
+from content.vocabulary import WEAK_KINDS
 
 from . import words
 

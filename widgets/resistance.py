@@ -4,6 +4,7 @@ mutation x therapy heatmap beside the table."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import ipywidgets as w
 import traitlets
@@ -11,7 +12,6 @@ from markupsafe import Markup
 
 from content import Guidance, load_guidance
 from content.guidance import Found
-from content.schema import Mutation
 
 from . import sections
 from .citations import Citations
@@ -19,6 +19,9 @@ from .controls import CheckboxGroup, labelled, resolve_typed
 from .render import box
 from .style import root, row
 from .terms import with_terms
+
+if TYPE_CHECKING:
+    from content.schema import Mutation
 
 NOT_STATED = ""
 

@@ -7,16 +7,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
 from content.guidance import SETTING_NAMES, ActivityRow, Found, best_evidence_first, uk_setting
-from content.schema import UK_SETTINGS, Fact, Mutation, Partner, Step, Therapy
+from content.vocabulary import UK_SETTINGS
 
 from . import pictures
 from .citations import Citations
 from .render import render
 from .words import ACTIVITY
+
+if TYPE_CHECKING:
+    from content.schema import Fact, Mutation, Partner, Step, Therapy
 
 
 def disclaimer(cite: Citations) -> Markup:

@@ -8,11 +8,14 @@ import itertools
 import re
 from functools import lru_cache
 from html.parser import HTMLParser
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
 from content import Guidance
-from content.schema import Term
+
+if TYPE_CHECKING:
+    from content.schema import Term
 
 # Text inside these elements is never explained (links, headings, labels of tables and controls, styles).
 _SKIP_INSIDE = {"a", "style", "script", "h1", "h2", "h3", "h4", "caption", "th", "summary", "button", "dt"}
