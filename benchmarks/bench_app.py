@@ -114,7 +114,8 @@ def percentile(values: list[float], share: float) -> float:
 async def arrivals(url: str, count: int = CLASS_SIZE, seconds: float = ARRIVAL_SECONDS) -> list[float | None]:
     """`count` visitors arriving at random times over `seconds` (fixed seed), each in its own browser
     context: each one's seconds from arrival to first widget (None when it never came), then all leave."""
-    offsets = sorted(random.Random(ARRIVAL_SEED).uniform(0, seconds) for _ in range(count))
+    arrival = random.Random(ARRIVAL_SEED)
+    offsets = sorted(arrival.uniform(0, seconds) for _ in range(count))
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
 
@@ -211,7 +212,8 @@ def measure(name: str, command: list[str], cwd: Path, url: str, browser: Browser
         settle(server, 30)
 
         print(f"  {name}: {CLASS_SIZE} visitors arriving over {ARRIVAL_SECONDS} s...", flush=True)
-        arrived = asyncio.run(arrivals(url))
+        with ThreadPoolExecutor(1) as own_loop:  # Playwright's sync API holds this thread's event loop
+            arrived = own_loop.submit(asyncio.run, arrivals(url)).result()
         came = [t for t in arrived if t is not None]
         figures.arrival_failures = len(arrived) - len(came)
         figures.arrival_p50_s, figures.arrival_p95_s = percentile(came, 0.5), percentile(came, 0.95)

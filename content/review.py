@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from .knowledge import Knowledge
 from .vocabulary import WEAK_KINDS, SourceLink
 from .walk import Location, file_records
-from .yamlfile import field_name
 
 
 @dataclass(frozen=True)
@@ -87,4 +86,4 @@ def _place(knowledge: Knowledge, file: str, location: Location) -> tuple[str, in
     document = knowledge.lines.get(file)
     if document is None:
         return ".".join(map(str, location)), None
-    return field_name(document, location), document.line_of(location)
+    return document.field_name(location), document.line_of(location)

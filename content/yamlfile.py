@@ -29,6 +29,10 @@ class YamlDocument:
                 return line
         return None
 
+    def field_name(self, location: Location) -> str:
+        """A readable field path to `location` (see `field_name`)."""
+        return field_name(self, location)
+
 
 _constructor = yaml.constructor.SafeConstructor()
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: same nodes, faster

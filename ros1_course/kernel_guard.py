@@ -28,6 +28,8 @@ from typing import Any
 
 from tornado.ioloop import PeriodicCallback
 
+from .memory import return_freed_memory
+
 CHECK_EVERY_MS = 3000
 # A visitor who arrives while the page's preheated copies are still running waits this long for one (as in
 # Voila) before getting a fresh kernel of their own.
@@ -96,6 +98,8 @@ class KernelGuard:
         self._fill = kernel_manager.fill_if_needed
         self._checking = False
         self._shutdowns: set[asyncio.Future[None]] = set()
+        self._waiting: dict[str, int] = {}
+        self._had_visitors = False
 
     def install(self) -> None:
         """Take over the pool answers on this kernel manager and start the periodic check."""
@@ -155,14 +159,19 @@ class KernelGuard:
         known to be good, never before."""
         deadline = asyncio.get_running_loop().time() + timeout
         while self.sort_and_purge(page) == 0:
-            waiting = [entry.task if not entry.task.done() else entry.task.result()["task"]
-                       for entry in map(PoolEntry, self.pools().get(page, []))
-                       if entry.render_state(self.error_text) == "pending"]
+            preheating = [entry.task if not entry.task.done() else entry.task.result()["task"]
+                          for entry in map(PoolEntry, self.pools().get(page, []))
+                          if entry.render_state(self.error_text) == "pending"]
             remaining = deadline - asyncio.get_running_loop().time()
-            if not waiting or remaining <= 0:
+            # one visitor waits per copy preheating; the rest of a rush starts fresh kernels at once
+            if len(preheating) <= self._waiting.get(page, 0) or remaining <= 0:
                 return
-            await asyncio.wait(waiting, timeout=min(remaining, CHECK_EVERY_MS / 1000),
-                               return_when=asyncio.FIRST_COMPLETED)
+            self._waiting[page] = self._waiting.get(page, 0) + 1
+            try:
+                await asyncio.wait(preheating, timeout=min(remaining, CHECK_EVERY_MS / 1000),
+                                   return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                self._waiting[page] -= 1
 
     def ready_count(self, page: str) -> int:
         """Voila's `get_pool_size`: the preheated pages ready to serve, healthy ones only, first in line."""
@@ -290,5 +299,16 @@ class KernelGuard:
             for page in self.km.kernel_pools_config:
                 if page != "default":
                     self.sort_and_purge(page)
+            self.after_the_class()
         finally:
             self._checking = False
+
+    def after_the_class(self) -> None:
+        """When the last visitor's kernel has gone, give the memory their pages used back to the system."""
+        if self.visitors() > 0:
+            self._had_visitors = True
+        elif self._had_visitors:
+            self._had_visitors = False
+            before, after = return_freed_memory()
+            self.log.info("%s no visitors left: server memory %.0f MiB, %.0f MiB after returning freed memory",
+                          PREFIX, before, after)

@@ -9,8 +9,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from nbclient.exceptions import CellExecutionError
 
+from ros1_course.memory import return_freed_memory
 from ros1_course.serve import KERNEL_MIB, MEMORY_SHARE, SERVER_MIB, default_max_visitors
 from ros1_course.server import CELL_ERROR, OneLineCellErrors
 
@@ -52,3 +54,11 @@ def test_a_failed_cell_is_one_line_in_the_log() -> None:
 def test_other_log_lines_pass_unchanged() -> None:
     logged = record("Kernel started: %s", ("abc",))
     assert OneLineCellErrors().filter(logged) and logged.getMessage() == "Kernel started: abc"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="malloc_trim is glibc's")
+def test_freed_memory_goes_back_to_the_system() -> None:
+    held = [bytearray(1024) for _ in range(200_000)]  # about 200 MiB in small blocks
+    del held
+    before, after = return_freed_memory()
+    assert after < before - 100, (before, after)

@@ -4,7 +4,6 @@ test-artifacts/browser/print/ for a person to look at."""
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -16,7 +15,7 @@ from playwright.sync_api import Browser, Page
 
 from content import Guidance
 
-from .conftest import BIN
+from .conftest import BIN, missing_in_ci_fails
 
 pytestmark = pytest.mark.browser
 
@@ -38,12 +37,9 @@ CASES = [
 def poppler() -> None:
     """Skip (or, in CI, fail) when poppler-utils is not installed."""
     missing = [tool for tool in POPPLER if shutil.which(tool) is None]
-    if not missing:
-        return
-    reason = f"{', '.join(missing)} not found: install Debian's poppler-utils to check the printed handout"
-    if os.environ.get("CI") == "true":
-        pytest.fail(reason)
-    pytest.skip(reason)
+    if missing:
+        missing_in_ci_fails(f"{', '.join(missing)} not found: install Debian's poppler-utils to check the printed "
+                            "handout")
 
 
 @pytest.fixture(scope="module")
