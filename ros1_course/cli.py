@@ -24,6 +24,7 @@ from .serve import add_app_command
 KINDS = ("mutation", "partner", "therapy")
 # The handout's default choices: the scenario's fusion partner, first-line therapy and resistance mutation.
 SCENARIO_PARTNER, SCENARIO_AFTER, SCENARIO_MUTATION = "CD74", "crizotinib", "G2032R"
+NOT_STATED = "not-stated"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -82,7 +83,8 @@ def _parser() -> argparse.ArgumentParser:
                          help=f"resistance mutation found, any spelling; repeat for several "
                               f"(default {SCENARIO_MUTATION})")
     handout.add_argument("--after", default=SCENARIO_AFTER, metavar="THERAPY",
-                         help=f"the therapy the patient progressed on (default {SCENARIO_AFTER})")
+                         help=f"the therapy the patient progressed on (default {SCENARIO_AFTER}); "
+                              f"'{NOT_STATED}' when it is not known (no UK status is then shown after progression)")
     handout.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.html", help="file to write")
     handout.set_defaults(run=run_handout)
 
@@ -155,7 +157,8 @@ def run_handout(args: argparse.Namespace) -> int:
     """Write the handout for the choices given; nothing is written if a name is unknown."""
     _check_directory(args.output)
     guidance = load_guidance(args.content)
-    html = handout_html(guidance, args.partner, args.mutation or [SCENARIO_MUTATION], args.after)
+    after = None if args.after.strip().lower() == NOT_STATED else args.after
+    html = handout_html(guidance, args.partner, args.mutation or [SCENARIO_MUTATION], after)
     _write(args.output, html)
     print(f"Wrote the handout to {args.output}")
     return 0

@@ -57,8 +57,10 @@ def handout_html(guidance: Guidance, partner: str, mutations: Iterable[str], aft
             f"Options in the UK, {SETTING_NAMES[FIRST_LINE]}, with their UK status"), brief=True),
         "resistance": sections.resistance(cite, found, progressed_on, level=3, brief=True) if names else "",
         "side_effects": sections.side_effects(cite, case_therapies(g, names, progressed_on), brief=True),
+        # the grid only where it adds to the tables: several mutations side by side
         "grid": sections.activity_picture(cite, tuple(names), caption=(
-            "At a glance: every therapy against the chosen mutations. " + sections.activity_key())) if names else "",
+            "At a glance: every therapy against the chosen mutations. " + sections.activity_key()))
+        if len(names) > 1 else "",
     }
     after_words = f"after {progressed_on}" if progressed_on else "therapy progressed on not stated"
     return environment("ros1_course").get_template("handout.html.j2").render(
@@ -66,7 +68,7 @@ def handout_html(guidance: Guidance, partner: str, mutations: Iterable[str], aft
         css=css("course.css") + document_css("handout.css"), today=today, fingerprint=g.knowledge.fingerprint,
         partner=symbol, after=progressed_on, mutations=names, disclaimer=sections.disclaimer(cite),
         disclaimer_text=g.page.disclaimer,
-        references=cite.references(brief=True), review=sections.review_status(cite, today, brief=True), **parts,
+        references=cite.references(brief=True), review=sections.review_status(cite, today), **parts,
     ) + "\n"
 
 

@@ -5,13 +5,14 @@ remembers them for a reference list) and returns safe HTML rendered from a templ
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
-from content.guidance import SETTING_NAMES, ActivityRow, Found, best_evidence_first, uk_setting
+from content.guidance import AFTER_ROS1_INHIBITOR, SETTING_NAMES, ActivityRow, Found, best_evidence_first, uk_setting
 from content.vocabulary import UK_SETTINGS
 
 from . import pictures
@@ -38,12 +39,12 @@ def keyboard() -> Markup:
     return render("keyboard.html.j2")
 
 
-def review_status(cite: Citations, today: dt.date | None = None, brief: bool = False) -> Markup:
+def review_status(cite: Citations, today: dt.date | None = None) -> Markup:
     """When the seed page and the course were last reviewed and are next due (and whether that is past), what
-    came of the course's review (not when `brief`), and how many statements are past their review date or
-    rest on sources the course has not verified."""
+    came of the course's review, and how many statements are past their review date or rest on sources the
+    course has not verified."""
     g, today = cite.guidance, today or dt.date.today()
-    return render("review_status.html.j2", page=g.page, brief=brief, seed_due_past=g.page.next_review_due < today,
+    return render("review_status.html.j2", page=g.page, seed_due_past=g.page.next_review_due < today,
                   course_due_past=g.page.course_review.next_review_due < today, overdue=len(g.overdue(today)),
                   unverified=len(g.unverified_sources()), weak=len(g.weak_statements()))
 
@@ -91,6 +92,7 @@ def options(cite: Citations, line: str, caption: str | None = None, brief: bool 
     setting = uk_setting(line)
     rows = cite.guidance.option_rows(line=setting, setting="UK")
     return render("options_table.html.j2", cite=cite, rows=rows, brief=brief,
+                  status_heading=f"UK status {SETTING_NAMES[setting]}",
                   caption=caption or f"Options in the UK, {SETTING_NAMES[setting]}: funded ones first")
 
 
@@ -99,8 +101,9 @@ def resistance(cite: Citations, found: Sequence[Found[Mutation]], after: str | N
     """Each therapy's activity against each mutation found, best evidence first. With `after` (the therapy
     progressed on) that therapy is left out, its own activity is named, and every UK status is the one
     after a ROS1 inhibitor; without it, no UK status is shown (it depends on the line). Spelling notes (the
-    seed's G2023R) come first; the note on clinical trials last. `brief` (a printed page) gives each UK status
-    in words and its NICE reference, without its sentence of conditions."""
+    seed's G2023R) come first; the note on clinical trials last. `brief` (a printed page) cites each row's sources
+    at the end of its reason instead of in a column of their own, and gives the UK statuses once, in a table of
+    the options after a ROS1 inhibitor, not again in each mutation's table."""
     g = cite.guidance
     names = tuple(dict.fromkeys(f.entry.name for f in found))
     if after:
@@ -109,20 +112,24 @@ def resistance(cite: Citations, found: Sequence[Found[Mutation]], after: str | N
     else:
         rows = sorted(g.activity_rows(*names), key=best_evidence_first)
         trials = g.fact("clinical-trials")
+    shown = [dataclasses.replace(row, uk=None) for row in rows] if brief else rows
     tables = {
-        name: activity_table(cite, [row for row in rows if row.mutation == name],
+        name: activity_table(cite, [row for row in shown if row.mutation == name],
                              f"Therapy activity against {name}" + (f", after {after}" if after else ""), brief)
         for name in names
     }
     own = {name: g.activity_of(name, after) for name in names} if after else {}
+    statuses = options(cite, AFTER_ROS1_INHIBITOR, brief=True, caption=(
+        f"Options in the UK {SETTING_NAMES[AFTER_ROS1_INHIBITOR]}, with their UK status")) if after and brief else ""
     return render("resistance.html.j2", cite=cite, notes=[f for f in found if f.note], after=after,
                   mutations=[g.mutation(name) for name in names], own=own, tables=tables, level=level,
-                  trials=cite.fact(trials) if trials else "")
+                  trials=cite.fact(trials) if trials else "", statuses=statuses)
 
 
 def activity_table(cite: Citations, rows: Sequence[ActivityRow], caption: str, brief: bool = False) -> Markup:
     """Rows of therapy activity as an accessible table: activity in words and symbols, evidence, the UK
-    status in the rows' setting (no column when they carry none), why, and sources."""
+    status in the rows' setting with its conditions (no column when they carry none), why, and sources (`brief`:
+    at the end of the reason)."""
     settings = {row.uk.setting for row in rows if row.uk}
     if len(settings) > 1:
         raise ValueError(f"one table shows UK status in one setting, not {sorted(settings)}")
@@ -155,11 +162,12 @@ def therapies(cite: Citations) -> Markup:
 
 
 def side_effects(cite: Citations, therapies: Sequence[Therapy] | None = None, brief: bool = False) -> Markup:
-    """Each therapy's most common side effects (with frequencies; `brief`: the first statement only) and what
-    is monitored, with sources."""
+    """Each therapy's most common side effects (with frequencies) and what is monitored, with sources
+    (`brief`: the first statement of each only)."""
     chosen = cite.guidance.therapies if therapies is None else therapies
-    rows = [{"name": t.name, "side_effects": [cite.sourced(e) for e in t.side_effects[:1 if brief else None]],
-             "monitoring": [cite.sourced(m) for m in t.monitoring]} for t in chosen]
+    shown = 1 if brief else None
+    rows = [{"name": t.name, "side_effects": [cite.sourced(e) for e in t.side_effects[:shown]],
+             "monitoring": [cite.sourced(m) for m in t.monitoring[:shown]]} for t in chosen]
     return render("side_effects.html.j2", therapies=rows)
 
 

@@ -115,7 +115,7 @@ def test_the_handout_for_ezr_and_g2032r_downloads_and_is_complete_offline(
     expect(section(handout, "review")).to_contain_text(f"Seed page: {guidance.page.title}")
 
     images = handout.locator("img")
-    expect(images).to_have_count(2)  # the fusion schematic and the activity grid
+    expect(images).to_have_count(1)  # the fusion schematic (the activity grid comes with several mutations)
     for image in images.all():
         assert image.evaluate("img => img.complete && img.naturalWidth > 0")
         assert (image.get_attribute("alt") or "").strip()
