@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import pickle
 import tempfile
-from dataclasses import replace
+from dataclasses import fields, replace
 from pathlib import Path
 
 from .fingerprint import content_fingerprint
@@ -20,6 +20,7 @@ from .knowledge import Knowledge
 from .records import as_records
 
 SNAPSHOT_VARIABLE = "ROS1_COURSE_SNAPSHOTS"
+NOT_CONTENT = frozenset({"directory", "lines", "fingerprint"})  # the Knowledge fields that hold no records
 
 
 def snapshot_path(directory: Path, fingerprint: str) -> Path:
@@ -29,9 +30,8 @@ def snapshot_path(directory: Path, fingerprint: str) -> Path:
 
 def write_snapshot(knowledge: Knowledge, directory: Path) -> Path:
     """Write the validated knowledge as plain records (atomically: a reader sees all of it or none)."""
-    plain = replace(knowledge, **{name: as_records(getattr(knowledge, name)) for name in (
-        "sources", "page", "facts", "ros1", "partners", "therapies", "mutations", "activity", "steps",
-        "questions", "glossary", "lessons")}, lines={})
+    content = [field.name for field in fields(Knowledge) if field.name not in NOT_CONTENT]
+    plain = replace(knowledge, **{name: as_records(getattr(knowledge, name)) for name in content}, lines={})
     target = snapshot_path(directory, knowledge.fingerprint)
     handle, temporary = tempfile.mkstemp(dir=directory, prefix=".snapshot-", suffix=".tmp")
     with os.fdopen(handle, "wb") as out:
@@ -46,10 +46,20 @@ def read_snapshot(content_dir: Path, environ: dict[str, str] | os._Environ[str] 
     if not directory:
         return None
     path = snapshot_path(Path(directory), content_fingerprint(content_dir))
-    if not path.is_file():
+    if not path.is_file() or not _private(path) or not _private(path.parent):
         return None
-    with path.open("rb") as source:
-        knowledge = pickle.load(source)  # only ever written by this course's own server, see above
+    try:
+        with path.open("rb") as source:
+            knowledge = pickle.load(source)  # written by this user's own server, in a folder only they write
+    except Exception:  # an unreadable snapshot: validate instead
+        return None
     if not isinstance(knowledge, Knowledge) or knowledge.directory != content_dir:
         return None
     return knowledge
+
+
+def _private(path: Path) -> bool:
+    """Whether `path` belongs to this user and nobody else may write it (a snapshot is code to pickle)."""
+    status = path.stat()
+    owner = getattr(os, "getuid", lambda: status.st_uid)()
+    return status.st_uid == owner and not status.st_mode & 0o022

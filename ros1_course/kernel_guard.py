@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -34,6 +35,8 @@ CHECK_EVERY_MS = 3000
 # A visitor who arrives while the page's preheated copies are still running waits this long for one (as in
 # Voila) before getting a fresh kernel of their own.
 PREHEAT_WAIT_SECONDS = 30
+# Preheated copies of a page that fail this many times in a row (a cell that always raises) stop being made.
+GIVE_UP_AFTER = 5
 PREFIX = "ros1-course:"
 
 
@@ -64,10 +67,13 @@ class PoolEntry:
             return "its preheated run was cancelled"
         if render.exception() is not None:
             return f"its preheated run failed ({type(render.exception()).__name__})"
-        rendered, _generator = render.result()
-        if error_text and error_text in "".join(rendered):
-            return "a cell of its preheated run raised"
-        return "ok"
+        if render not in _VERDICTS:  # a finished render never changes: read its HTML once
+            rendered, _generator = render.result()
+            _VERDICTS[render] = bool(error_text) and any(error_text in snippet for snippet in rendered)
+        return "a cell of its preheated run raised" if _VERDICTS[render] else "ok"
+
+
+_VERDICTS: weakref.WeakKeyDictionary[asyncio.Future[Any], bool] = weakref.WeakKeyDictionary()
 
 
 def _settled(task: asyncio.Future[Any]) -> None:
@@ -96,16 +102,17 @@ class KernelGuard:
         self.restarted: set[str] = set()
         self.watched: set[str] = set()
         self._fill = kernel_manager.fill_if_needed
-        self._checking = False
         self._shutdowns: set[asyncio.Future[None]] = set()
         self._waiting: dict[str, int] = {}
         self._had_visitors = False
+        self.arriving = 0  # admitted visitors whose page is still being served (their kernel may not exist yet)
+        self._failures: dict[str, int] = {}
 
     def install(self) -> None:
         """Take over the pool answers on this kernel manager and start the periodic check."""
         self.km.get_pool_size = self.ready_count
         self.km.fill_if_needed = self.fill_within_cap
-        PeriodicCallback(self.check_soon, CHECK_EVERY_MS).start()
+        PeriodicCallback(self.check, CHECK_EVERY_MS).start()
 
     # --- the pools --------------------------------------------------------------------------------
     def pools(self) -> dict[str, list[asyncio.Future[Any]]]:
@@ -144,12 +151,14 @@ class KernelGuard:
             state = self.health(entry)
             if state == "ok":
                 ready.append(task)
+                self._failures[page] = 0
             elif state == "pending":
                 pending.append(task)
             else:
                 self.discard(page, entry, state)
         pool[:] = ready + pending
-        if len(pool) < self.km.kernel_pools_config.get(page, {}).get("pool_size", 0):
+        failing = self._failures.get(page, 0) >= GIVE_UP_AFTER
+        if len(pool) < self.km.kernel_pools_config.get(page, {}).get("pool_size", 0) and not failing:
             self.fill_within_cap(delay=0, notebook_name=page)
         return len(ready)
 
@@ -180,8 +189,11 @@ class KernelGuard:
     def discard(self, page: str, entry: PoolEntry, reason: str) -> None:
         _let_go(entry)
         kernel_id = entry.kernel_id
-        self.log.warning("%s page %s: a preheated copy was not served because %s; kernel %s shut down, "
-                         "a fresh copy is preheating", PREFIX, page, reason, kernel_id or "(none)")
+        self._failures[page] = self._failures.get(page, 0) + 1
+        then = ("preheating stops for this page: its visitors get fresh kernels" if
+                self._failures[page] >= GIVE_UP_AFTER else "another copy will be preheated")
+        self.log.warning("%s page %s: a preheated copy was not served because %s; kernel %s shut down; %s",
+                         PREFIX, page, reason, kernel_id or "(none)", then)
         if kernel_id and kernel_id in self.km:
             self.shut_down(kernel_id)
 
@@ -199,8 +211,9 @@ class KernelGuard:
 
     # --- the cap --------------------------------------------------------------------------------
     def visitors(self) -> int:
-        """Kernels serving visitors' pages: every kernel that is not a pool's."""
-        return len(set(self.km.list_kernel_ids()) - self.pooled_kernel_ids())
+        """Visitors served or being served: every kernel that is not a pool's, and the visitors admitted whose
+        page is still on its way (counted twice while their kernel renders: the cap errs on the safe side)."""
+        return len(set(self.km.list_kernel_ids()) - self.pooled_kernel_ids()) + self.arriving
 
     def room(self) -> int:
         """How many more kernels may start: the cap less the visitors' kernels and the pools' (started or
@@ -229,31 +242,39 @@ class KernelGuard:
                 config[notebook_name] = saved
 
     def admit(self, page: str) -> bool:
-        """Whether a new visitor of `page` gets it: yes while fewer visitors than the cap are served; a visitor
-        who will start a new kernel (none ready in the page's pool) makes room first by shutting down a
-        preheated kernel of another page when the server is at the cap."""
+        """Whether a new visitor of `page` gets it: yes while fewer visitors than the cap are served or on their
+        way. An admitted visitor counts until `served` is called."""
         if self.visitors() >= self.max_visitors:
             self.log.warning("%s page %s: a visitor was shown the 'course is full' page (%d of %d visitors' "
                              "places taken)", PREFIX, page, self.visitors(), self.max_visitors)
             return False
-        if self.sort_and_purge(page) == 0 and self.room() <= 0:
-            self.free_a_pool_place(page)
+        self.arriving += 1
         return True
 
+    def served(self) -> None:
+        """An admitted visitor's page has been sent (or failed): their kernel now counts for them."""
+        self.arriving -= 1
+
+    def make_room(self, page: str) -> None:
+        """Before a visitor of `page` starts a new kernel (no preheated copy ready): at the cap, shut down a
+        preheated kernel, another page's first."""
+        if self.sort_and_purge(page) == 0 and self.room() <= 0:
+            self.free_a_pool_place(page)
+
     def free_a_pool_place(self, page: str) -> None:
-        for other, pool in self.pools().items():
-            for task in reversed(pool):
+        pools = sorted(self.pools().items(), key=lambda item: item[0] == page)  # other pages first
+        for other, pool in pools:
+            if pool:
+                task = pool.pop()
                 entry = PoolEntry(task)
-                if other != page or entry.render_state(self.error_text) == "pending":
-                    pool.remove(task)
-                    _let_go(entry)
-                    self.log.info("%s page %s: a preheated kernel of %s was shut down to make room for a "
-                                  "visitor", PREFIX, page, other)
-                    if entry.kernel_id:
-                        self.shut_down(entry.kernel_id)
-                    else:
-                        task.add_done_callback(self._shut_down_when_started)
-                    return
+                _let_go(entry)
+                self.log.info("%s page %s: a preheated kernel of %s was shut down to make room for a visitor",
+                              PREFIX, page, other)
+                if entry.kernel_id:
+                    self.shut_down(entry.kernel_id)
+                else:
+                    task.add_done_callback(self._shut_down_when_started)
+                return
 
     def _shut_down_when_started(self, task: asyncio.Future[Any]) -> None:
         entry = PoolEntry(task)
@@ -288,20 +309,14 @@ class KernelGuard:
 
         return note
 
-    def check_soon(self) -> None:
-        """Every few seconds: watch every kernel, purge and refill every pool."""
-        if self._checking:
-            return
-        self._checking = True
-        try:
-            for kernel_id in self.km.list_kernel_ids():
-                self.watch(kernel_id)
-            for page in self.km.kernel_pools_config:
-                if page != "default":
-                    self.sort_and_purge(page)
-            self.after_the_class()
-        finally:
-            self._checking = False
+    def check(self) -> None:
+        """Every few seconds: watch every kernel, purge and refill every pool, give memory back after a class."""
+        for kernel_id in self.km.list_kernel_ids():
+            self.watch(kernel_id)
+        for page in self.km.kernel_pools_config:
+            if page != "default":
+                self.sort_and_purge(page)
+        self.after_the_class()
 
     def after_the_class(self) -> None:
         """When the last visitor's kernel has gone, give the memory their pages used back to the system."""

@@ -11,6 +11,8 @@ import gc
 
 import psutil
 
+LIBC = ctypes.util.find_library("c")  # looked up once: it runs ldconfig
+
 
 def return_freed_memory() -> tuple[float, float]:
     """Collect garbage and return freed heap to the system; the server's resident memory (MiB) before and
@@ -18,8 +20,7 @@ def return_freed_memory() -> tuple[float, float]:
     process = psutil.Process()
     before = process.memory_info().rss / 2**20
     gc.collect()
-    library = ctypes.util.find_library("c")
     with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to trim with
-        if library:
-            ctypes.CDLL(library).malloc_trim(0)
+        if LIBC:
+            ctypes.CDLL(LIBC).malloc_trim(0)
     return before, process.memory_info().rss / 2**20

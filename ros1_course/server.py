@@ -95,6 +95,7 @@ class CoursePageHandler(TornadoVoilaHandler):
         self.course_files: frozenset[str] = kwargs.pop("course_files")
         super().initialize(**kwargs)
 
+    @tornado.web.authenticated
     async def get(self, path: str | None = None) -> None:
         if path not in self.course_files:
             raise tornado.web.HTTPError(404)
@@ -102,16 +103,22 @@ class CoursePageHandler(TornadoVoilaHandler):
         # a page served from the preheated pool was sent without that cookie, so its kernel stayed until culled.
         _ = self.xsrf_token  # sets the cookie
         guard: KernelGuard | None = self.settings.get(GUARD_SETTING)
-        if guard is not None and not guard.admit(path):
+        if guard is None:
+            await super().get(path)
+            return
+        if not guard.admit(path):
             self.set_status(503)
             self.set_header("Retry-After", "60")
             self.set_header("Content-Type", "text/html; charset=utf-8")
             self.set_header("Cache-Control", "no-cache, no-store, must-revalidate")
             self.finish(full_page_html(guard.visitors()))
             return
-        if guard is not None:
+        try:
             await guard.settle_pool(path)
-        await super().get(path)
+            guard.make_room(path)
+            await super().get(path)
+        finally:
+            guard.served()
 
 
 class CourseVoila(Voila):
@@ -125,12 +132,13 @@ class CourseVoila(Voila):
                                               "it a visitor gets the 'course is full' page.")
 
     def init_settings(self) -> dict[str, Any]:
-        app_pool = self.app_pool if self.app_pool >= 0 else self.voila_configuration.default_pool_size
+        wanted = self.app_pool if self.app_pool >= 0 else self.voila_configuration.default_pool_size
+        app_pool = min(max(wanted, 0), self.max_visitors)  # Voila fills its pools before the guard is in place
         first_lesson = load_guidance().lessons[0].file
         self.config.VoilaKernelManager.kernel_pools_config = {
             "default": {"pool_size": 0},
-            APP_FILE: {"pool_size": max(app_pool, 0)},
-            first_lesson: {"pool_size": FIRST_LESSON_POOL if app_pool > 0 else 0},
+            APP_FILE: {"pool_size": app_pool},
+            first_lesson: {"pool_size": FIRST_LESSON_POOL if 0 < app_pool < self.max_visitors else 0},
         }
         settings: dict[str, Any] = super().init_settings()
         self.log.addFilter(OneLineCellErrors())

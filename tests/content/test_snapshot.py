@@ -102,3 +102,16 @@ def test_the_snapshot_reads_as_the_validated_content(tmp_path: Path) -> None:
 @pytest.mark.parametrize("value", ["", "   "])
 def test_no_snapshot_directory_means_validation(value: str) -> None:
     assert read_snapshot(DEFAULT_CONTENT_DIR, {SNAPSHOT_VARIABLE: value}) is None
+
+
+def test_a_snapshot_others_could_write_is_never_loaded(tmp_path: Path) -> None:
+    write_snapshot(load_knowledge(DEFAULT_CONTENT_DIR), tmp_path)
+    environ = {SNAPSHOT_VARIABLE: str(tmp_path)}
+    assert read_snapshot(DEFAULT_CONTENT_DIR, environ) is not None
+    tmp_path.chmod(0o777)  # a shared folder: someone else could have put a snapshot there
+    try:
+        assert read_snapshot(DEFAULT_CONTENT_DIR, environ) is None
+    finally:
+        tmp_path.chmod(0o700)
+    snapshot_path(tmp_path, content_fingerprint(DEFAULT_CONTENT_DIR)).write_bytes(b"not a pickle")
+    assert read_snapshot(DEFAULT_CONTENT_DIR, environ) is None  # unreadable: the kernel validates instead

@@ -7,11 +7,13 @@
   "use strict";
   const KERNEL_CHANNELS = /\/api\/kernels\/[^/?]+\/channels/;
   const LOST = ["restarting", "dead"];
+  const RECONNECT_MS = 4000; // a closed connection that Voila reopens within this time was a blip, not a loss
   const MESSAGE = "This page lost its connection to the course. Reload to continue; your choices on this page " +
     "will be reset.";
   const NativeWebSocket = window.WebSocket;
   let leaving = false;
   let shown = false;
+  let open = 0;
 
   function statusOf(data) {
     // The kernel's execution state in a status message, in either of Jupyter's WebSocket formats.
@@ -68,7 +70,15 @@
     constructor(url, protocols) {
       super(url, protocols);
       if (KERNEL_CHANNELS.test(String(url))) {
-        this.addEventListener("close", function () { showBanner("closed"); });
+        this.addEventListener("open", function () { open += 1; });
+        this.addEventListener("close", function (event) {
+          open = Math.max(0, open - 1);
+          setTimeout(function () {
+            if (open === 0) {
+              showBanner("closed");
+            }
+          }, RECONNECT_MS);
+        });
         this.addEventListener("message", function (event) {
           const state = statusOf(event.data);
           if (LOST.includes(state)) {
