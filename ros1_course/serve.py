@@ -13,9 +13,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import socket
 import sys
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 import psutil
@@ -34,9 +36,12 @@ NOTEBOOKS = PROJECT_ROOT / "notebooks"
 APP_NOTEBOOK = NOTEBOOKS / "app.ipynb"
 VOILA_SETTINGS = PROJECT_ROOT / "voila.json"
 TEMPLATES_ROOT = PROJECT_ROOT / "share" / "jupyter"
-# One visitor's kernel holds about 71 MiB (README, measured by `make bench`); the cap allows 100 MiB each, keeps
-# 400 MiB for the server and the machine's own use, and uses at most three quarters of the memory.
+# One visitor's kernel holds about 33 MiB of its own when forked and 58 MiB counting shared pages, and about 65
+# MiB with --plain-kernels (README, measured by `make bench`); the cap allows 100 MiB each, keeps 400 MiB for the
+# server and the machine's own use, and uses at most three quarters of the memory.
 KERNEL_MIB, SERVER_MIB, MEMORY_SHARE = 100, 400, 0.75
+CONTENT_PREFIX, PICTURES_PREFIX = "ros1-course-content-", "ros1-course-pictures-"
+RUN_FOLDERS = ((SNAPSHOT_VARIABLE, CONTENT_PREFIX), (pictures.PICTURE_STORE, PICTURES_PREFIX))
 
 
 def default_max_visitors(total_bytes: int | None = None) -> int:
@@ -64,7 +69,7 @@ def add_app_command(commands: argparse._SubParsersAction[argparse.ArgumentParser
     sizing = app.add_mutually_exclusive_group()
     sizing.add_argument("--class-size", type=int, default=None, metavar="N",
                         help="the class about to arrive: N kernels of the case app are preheated before it comes "
-                             "(each holds about 70 MiB), so nobody waits for a kernel to start")
+                             "(each holds about 35 MiB of its own), so nobody waits for a kernel to start")
     sizing.add_argument("--pool", type=int, default=pool, metavar="N",
                         help=f"kernels kept preheated for the case app (default {pool}); the first lesson keeps "
                              "one more")
@@ -74,6 +79,9 @@ def add_app_command(commands: argparse._SubParsersAction[argparse.ArgumentParser
     app.add_argument("--record", action="store_true",
                      help="keep self-check answers in the learning record on this computer (for a trainee's own "
                           "computer; off by default, for shared rooms)")
+    app.add_argument("--plain-kernels", action="store_true",
+                     help="start each visitor's kernel as a new Python process instead of forking it from a warm "
+                          "one (slower to start; for troubleshooting)")
     app.set_defaults(run=run_app)
 
 
@@ -84,11 +92,11 @@ def app_url(host: str, port: int) -> str:
 
 
 def voila_command(port: int, host: str, open_browser: bool, pool: int, record: bool = False,
-                  max_visitors: int = 100) -> list[str]:
+                  max_visitors: int = 100, fork_kernels: bool = True) -> list[str]:
     """The command line of the course's Voila server; every other setting comes from voila.json."""
     command = [sys.executable, "-m", "ros1_course.server", str(NOTEBOOKS), f"--port={port}", f"--Voila.ip={host}",
                f"--CourseVoila.app_pool={max(pool, 0)}", f"--CourseVoila.record={record}",
-               f"--CourseVoila.max_visitors={max_visitors}"]
+               f"--CourseVoila.max_visitors={max_visitors}", f"--CourseVoila.fork_kernels={fork_kernels}"]
     if not open_browser:
         command.append("--no-browser")
     return command
@@ -111,11 +119,30 @@ def port_in_use(host: str, port: int) -> bool:
         return probe.connect_ex((host, port)) == 0
 
 
+def run_folders(environ: Mapping[str, str]) -> list[Path]:
+    """The snapshot and picture folders `ros1-course app` made for this run, as the environment names them:
+    only folders directly in the temporary folder with the course's prefixes, so nothing else is ever named."""
+    found = []
+    for variable, prefix in RUN_FOLDERS:
+        folder = Path(environ.get(variable, "") or "/")
+        if folder.parent == Path(tempfile.gettempdir()) and folder.name.startswith(prefix) and folder.is_dir():
+            found.append(folder)
+    return found
+
+
+def remove_run_folders(environ: Mapping[str, str]) -> list[Path]:
+    """Remove this run's snapshot and picture folders (when the server stops); the folders removed."""
+    folders = run_folders(environ)
+    for folder in folders:
+        shutil.rmtree(folder, ignore_errors=True)
+    return folders
+
+
 def prepare_snapshot() -> None:
     """Validate the content once and write the snapshot every kernel of the server loads instead (named in
     the environment they inherit, in a folder only this server writes): kernels skip validation and never
     import pydantic. Invalid content stops the command here, with every problem listed."""
-    store = Path(tempfile.mkdtemp(prefix="ros1-course-content-"))
+    store = Path(tempfile.mkdtemp(prefix=CONTENT_PREFIX))
     write_snapshot(load_knowledge(DEFAULT_CONTENT_DIR), store)
     os.environ[SNAPSHOT_VARIABLE] = str(store)
 
@@ -125,7 +152,7 @@ def prepare_pictures() -> None:
     its kernels share (named in the environment they inherit), so no visitor's kernel imports matplotlib or
     draws: less CPU and memory per visitor."""
     guidance = load_guidance()
-    store = Path(tempfile.mkdtemp(prefix="ros1-course-pictures-"))
+    store = Path(tempfile.mkdtemp(prefix=PICTURES_PREFIX))
 
     def progress(done: int, total: int) -> None:
         print(f"\rDrawing the course's pictures once for all visitors: {done} of {total}", end="", flush=True)
@@ -167,5 +194,6 @@ def run_app(args: argparse.Namespace) -> int:
               f"only {max_visitors} start.", flush=True)
     print(f"Kernels preheated for the case app: {pool}"
           + (" (for the class)." if args.class_size is not None else "; for a class, --class-size N."), flush=True)
-    command = voila_command(args.port, args.host, not args.no_browser, pool, args.record, max_visitors)
+    command = voila_command(args.port, args.host, not args.no_browser, pool, args.record, max_visitors,
+                            not args.plain_kernels)
     os.execve(command[0], command, voila_environment(dict(os.environ), args.record))

@@ -10,7 +10,9 @@ Voila's application is used as it is. This subclass changes only the routes and 
   lessons start a kernel when opened;
 - a preheated page whose kernel died or whose run failed is never served, and at most `max_visitors` kernels
   run at once; past that a visitor gets a polite "course is full" page (`kernel_guard`);
-- a failed cell is one line in the log, not a dump of the cell.
+- a failed cell is one line in the log, not a dump of the cell;
+- kernels are forked from a warm process that has made the imports every course kernel makes (`kernel_forks`),
+  so a visitor's kernel costs a fraction of a cold start's CPU.
 
 Run as `python -m ros1_course.server NOTEBOOKS_DIR [Voila options]` from the project root (voila.json).
 """
@@ -18,10 +20,12 @@ Run as `python -m ros1_course.server NOTEBOOKS_DIR [Voila options]` from the pro
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from typing import Any
 
 import tornado.web
+from jupyter_client.provisioning.factory import KernelProvisionerFactory
 from nbclient.exceptions import CellExecutionError
 from traitlets import Bool, Int
 from voila.app import Voila
@@ -35,9 +39,11 @@ from widgets.render import environment
 from widgets.style import css
 
 from .documents import document_css, record_summary_html
+from .kernel_forks import PROVISIONER_NAME, ForkServer
 from .kernel_guard import PREFIX, KernelGuard
 from .navigation import APP_FILE, PROGRESS_EXPORT, contents_html, course_pages
 from .record import LearningRecord
+from .serve import remove_run_folders
 
 FIRST_LESSON_POOL = 1
 GUARD_SETTING = "ros1_course_guard"
@@ -130,8 +136,13 @@ class CourseVoila(Voila):
                                          "VoilaConfiguration.default_pool_size).")
     max_visitors = Int(100, config=True, help="Most kernels (visitors' and preheated) running at once; past "
                                               "it a visitor gets the 'course is full' page.")
+    fork_kernels = Bool(True, config=True, help="Fork each kernel from a warm process that has made the course "
+                                                "kernels' imports (False: start each kernel as a new process).")
 
     def init_settings(self) -> dict[str, Any]:
+        if self.fork_kernels:
+            KernelProvisionerFactory.instance(parent=self).default_provisioner_name = PROVISIONER_NAME
+            ForkServer.start(self.log)
         wanted = self.app_pool if self.app_pool >= 0 else self.voila_configuration.default_pool_size
         app_pool = min(max(wanted, 0), self.max_visitors)  # Voila fills its pools before the guard is in place
         first_lesson = load_guidance().lessons[0].file
@@ -168,8 +179,12 @@ class CourseVoila(Voila):
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Run the course's Voila server with these command-line arguments."""
-    CourseVoila.launch_instance(argv if argv is not None else sys.argv[1:])
+    """Run the course's Voila server with these command-line arguments; when it stops, remove the snapshot and
+    picture folders `ros1-course app` made for it."""
+    try:
+        CourseVoila.launch_instance(argv if argv is not None else sys.argv[1:])
+    finally:
+        remove_run_folders(os.environ)
 
 
 if __name__ == "__main__":

@@ -44,8 +44,8 @@ class PresenterApp(w.VBox):
     progressed_on = traitlets.Unicode(NOT_STATED, help="the therapy progressed on, '' if not stated")
 
     def __init__(self, guidance: Guidance | None = None, handout: HandoutMaker | None = None,
-                 record: Recorder | None = None, navigation: str = "") -> None:
-        """`navigation`: HTML of the links to the rest of the course, shown above the app (below it in
+                 record: Recorder | None = None, course_links: str = "") -> None:
+        """`course_links`: HTML of the links to the rest of the course, shown above the app (below it in
         presenter mode, where the screen belongs to the case)."""
         self.guidance = g = guidance or load_guidance()
         self.record = record
@@ -90,7 +90,7 @@ class PresenterApp(w.VBox):
             self._disclosure("Sources", cite.references([s.id for s in g.sources]), "ros1-references"),
             self._disclosure("Keyboard", sections.keyboard(), "ros1-keyboard"),
         ])
-        links = [panels.panel(Markup(navigation), "course-links")] if navigation else []
+        links = [panels.panel(Markup(course_links), "course-links")] if course_links else []
         super().__init__([
             style("course.css", "presenter.css"),
             *links,

@@ -7,14 +7,25 @@ import logging
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 from nbclient.exceptions import CellExecutionError
 
+from content.snapshot import SNAPSHOT_VARIABLE
 from ros1_course.memory import return_freed_memory
-from ros1_course.serve import KERNEL_MIB, MEMORY_SHARE, SERVER_MIB, default_max_visitors
+from ros1_course.serve import (
+    CONTENT_PREFIX,
+    KERNEL_MIB,
+    MEMORY_SHARE,
+    PICTURES_PREFIX,
+    SERVER_MIB,
+    default_max_visitors,
+    remove_run_folders,
+)
 from ros1_course.server import CELL_ERROR, OneLineCellErrors
+from widgets.pictures import PICTURE_STORE
 
 SCRIPT = shutil.which("ros1-course", path=str(Path(sys.executable).parent))
 GIB = 2**30
@@ -62,3 +73,21 @@ def test_freed_memory_goes_back_to_the_system() -> None:
     del held
     before, after = return_freed_memory()
     assert after < before - 100, (before, after)
+
+
+def test_only_the_folders_this_run_made_are_removed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    snapshot, drawn = tmp_path / f"{CONTENT_PREFIX}run1", tmp_path / f"{PICTURES_PREFIX}run1"
+    for folder in (snapshot, drawn):
+        folder.mkdir()
+        (folder / "inside").write_text("made by the run")
+    assert remove_run_folders({SNAPSHOT_VARIABLE: str(snapshot), PICTURE_STORE: str(drawn)}) == [snapshot, drawn]
+    assert not snapshot.exists() and not drawn.exists()
+
+    elsewhere, nested = tmp_path / "a-maintainers-folder", tmp_path / "deeper" / f"{CONTENT_PREFIX}run2"
+    for folder in (elsewhere, nested):
+        folder.mkdir(parents=True)
+    for environ in ({SNAPSHOT_VARIABLE: str(elsewhere)}, {SNAPSHOT_VARIABLE: str(nested)}, {PICTURE_STORE: "/"},
+                    {SNAPSHOT_VARIABLE: str(tmp_path)}, {}):
+        assert remove_run_folders(environ) == []
+    assert elsewhere.is_dir() and nested.is_dir()

@@ -30,23 +30,47 @@ BROKEN = ("Error displaying widget", "An exception occurred at the server", "cou
 
 
 def kernel_processes(server: Server) -> list[psutil.Process]:
-    """The server's live kernel processes (ipykernel children of the Voila process; not exited ones)."""
+    """The server's live kernel processes, not exited ones: those started from ipykernel_launcher, and those
+    its kernel fork server forked (the fork server's children)."""
     found = []
     for process in psutil.Process(server.process.pid).children(recursive=True):
         try:
-            if process.status() != psutil.STATUS_ZOMBIE and "ipykernel" in " ".join(process.cmdline()):
+            command = " ".join(process.cmdline())
+            forked = "ros1_course.fork_server" in command and process.ppid() != server.process.pid
+            if process.status() != psutil.STATUS_ZOMBIE and ("ipykernel" in command or forked):
                 found.append(process)
         except psutil.Error:  # exited while we looked
             continue
     return found
 
 
-def kernel_process(server: Server, kernel_id: str) -> psutil.Process:
-    """The process of one kernel, found by its connection file's name."""
+def kernels_by_id(server: Server) -> dict[str, psutil.Process]:
+    """The server's live kernels that have opened their ports, by kernel id: a kernel's id names its connection
+    file (in the folder Voila's log names), and the kernel listens on the file's shell port."""
+    folder = re.search(r"Storing connection files in (\S+?)\.?$", server.log_text(), re.MULTILINE)
+    assert folder, "Voila's log names no connection-file folder"
+    shell_ports = {}
+    for connection in Path(folder.group(1)).glob("kernel-*.json"):
+        try:
+            shell_ports[int(json.loads(connection.read_text())["shell_port"])] = connection.stem[len("kernel-"):]
+        except (OSError, ValueError, KeyError):  # being written or removed while we looked
+            continue
+    found = {}
     for process in kernel_processes(server):
-        if any(f"kernel-{kernel_id}" in part for part in process.cmdline()):
-            return process
-    pytest.fail(f"no process for kernel {kernel_id}")
+        try:
+            ports = {c.laddr.port for c in process.net_connections("tcp") if c.status == psutil.CONN_LISTEN}
+        except psutil.Error:
+            continue
+        found.update({shell_ports[port]: process for port in ports & shell_ports.keys()})
+    return found
+
+
+def kernel_process(server: Server, kernel_id: str) -> psutil.Process:
+    """The process of one kernel."""
+    process = kernels_by_id(server).get(kernel_id)
+    if process is None:
+        pytest.fail(f"no process for kernel {kernel_id}")
+    return process
 
 
 def page_kernel_id(page: Page) -> str:
@@ -132,6 +156,28 @@ def test_the_open_page_shows_the_banner_when_its_kernel_dies_and_reload_works(
     assert page_kernel_id(page) != kernel_id
 
 
+def test_when_the_kernel_fork_server_dies_open_pages_say_so_and_the_next_visitor_gets_a_working_page(
+    server: Server, visitor: Callable[[], Page]
+) -> None:
+    page = visitor()
+    page.goto(server.url + APP_PATH)
+    expect_working_app(page)
+    kernel = kernel_process(server, page_kernel_id(page))
+    fork_server = psutil.Process(kernel.ppid())
+    assert fork_server.ppid() == server.process.pid  # the page's kernel was forked by the server's fork server
+    assert "ros1_course.fork_server" in " ".join(fork_server.cmdline())
+
+    fork_server.kill()  # as the out-of-memory killer might
+    expect(page.get_by_role("alert")).to_contain_text(BANNER, timeout=BANNER_SECONDS * 1000)
+    kernel.wait(15)  # the kernels it forked go with it
+    wait_for(lambda: "ros1-course: the kernel fork server failed" in server.log_text(), 30,
+             "one line in the server log said the fork server failed and was replaced")
+    following = visitor()
+    following.goto(server.url + APP_PATH)
+    expect_working_app(following)
+    assert page_kernel_id(following) != page_kernel_id(page)
+
+
 def test_after_every_kernel_is_killed_the_next_five_visitors_get_working_pages(
     server: Server, visitor: Callable[[], Page]
 ) -> None:
@@ -158,10 +204,9 @@ def test_kernels_killed_while_preheating_are_never_served(
         killed: set[str] = set()
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline and len(killed) < 3:  # kill each preheating kernel as it appears
-            for process in kernel_processes(started):
-                match = re.search(r"kernel-([0-9a-f-]+)\.json", " ".join(process.cmdline()))
-                if match and match.group(1) not in killed:
-                    killed.add(match.group(1))
+            for kernel_id, process in kernels_by_id(started).items():
+                if kernel_id not in killed:
+                    killed.add(kernel_id)
                     process.kill()
             time.sleep(0.1)
         assert len(killed) == 3, f"expected 3 preheating kernels, killed {len(killed)}"
@@ -211,3 +256,21 @@ def test_past_the_visitor_cap_a_visitor_gets_the_full_page_and_no_kernel_starts(
         pages[3].get_by_role("button", name="Reload").click()
         expect_working_app(pages[3])
         assert len(kernel_processes(started)) <= 3
+
+
+def test_with_plain_kernels_each_kernel_is_a_process_of_its_own_and_the_app_works(
+    artifacts: Path, visitor: Callable[[], Page]
+) -> None:
+    with course_server(artifacts / "resilience-plain-kernels.log", "--plain-kernels", "--pool", "0") as started:
+        page = visitor()
+        page.goto(started.url + APP_PATH)
+        expect_working_app(page)
+        kernel = kernel_process(started, page_kernel_id(page))
+        assert kernel.ppid() == started.process.pid
+        assert "ipykernel_launcher" in kernel.cmdline()
+        children = psutil.Process(started.process.pid).children()
+        assert not [child for child in children if "ros1_course.fork_server" in " ".join(child.cmdline())]
+        environ = psutil.Process(started.process.pid).environ()
+        made = [Path(environ[name]) for name in ("ROS1_COURSE_SNAPSHOTS", "ROS1_COURSE_PICTURE_STORE")]
+        assert all(folder.is_dir() for folder in made)
+    assert [folder for folder in made if folder.exists()] == []  # the server removed its run's folders

@@ -24,7 +24,7 @@ from content import load_guidance
 from ros1_course.documents import handout_html
 from ros1_course.navigation import app_navigation
 from widgets import PresenterApp
-app = PresenterApp(handout=handout_html, navigation=app_navigation())
+app = PresenterApp(handout=handout_html, course_links=app_navigation())
 g = load_guidance()
 print(json.dumps({"pydantic": "pydantic" in sys.modules, "schema": "content.schema" in sys.modules,
                   "fingerprint": g.knowledge.fingerprint, "disclaimer": g.page.disclaimer_short}))
