@@ -60,9 +60,10 @@ def reap_children() -> None:
             return
 
 
-def run_kernel(request: dict[str, Any], control: socket.socket) -> None:
+def run_kernel(request: dict[str, Any], control: socket.socket, parent: int) -> None:
     """In the forked child: become the kernel the request asks for (as `python -m ipykernel_launcher ARGS`
-    started in its working directory with its environment would), and exit when it stops."""
+    started in its working directory with its environment would), and exit when it stops. `parent` is the
+    fork server's process id, read before the fork (if it died since, the kernel's parent watch sees that)."""
     code: int = 1
     try:
         control.close()
@@ -78,8 +79,8 @@ def run_kernel(request: dict[str, Any], control: socket.socket) -> None:
         os.environ.update({str(key): str(value) for key, value in request["env"].items()})
         # ipykernel exits when its parent changes: the parent is this fork server, which goes with the server.
         # (ipykernel read JPY_PARENT_PID when this process imported it, so the kernel is told on its command line.)
-        os.environ["JPY_PARENT_PID"] = str(os.getppid())
-        arguments.append(f"--IPKernelApp.parent_handle={os.getppid()}")
+        os.environ["JPY_PARENT_PID"] = str(parent)
+        arguments.append(f"--IPKernelApp.parent_handle={parent}")
         from ipykernel import kernelapp
 
         launcher = importlib.util.find_spec("ipykernel_launcher")
@@ -94,11 +95,31 @@ def run_kernel(request: dict[str, Any], control: socket.socket) -> None:
         for stream in (sys.stdout, sys.stderr):
             with contextlib.suppress(Exception):  # the kernel's streams may be closed already; exit regardless
                 stream.flush()
+        # Not sys.exit: the atexit handlers and finally blocks this process inherited are the fork server's.
         os._exit(code)
 
 
+def fork_kernel(request: dict[str, Any], control: socket.socket) -> tuple[int, int]:
+    """Fork the kernel a request asks for: its process id and a pidfd of it."""
+    parent = os.getpid()
+    pid = os.fork()
+    if pid == 0:
+        run_kernel(request, control, parent)
+    # Also here, so the group exists before the server can signal it (unless the child set it first or has
+    # already exited: its pidfd shows that).
+    with contextlib.suppress(OSError):
+        os.setpgid(pid, pid)
+    try:
+        return pid, os.pidfd_open(pid)
+    except OSError:
+        os.kill(pid, signal.SIGKILL)  # a kernel the server could not watch would run unmanaged
+        raise
+
+
 def serve(control: socket.socket) -> None:
-    """Fork a kernel for each request until the server closes its end of the socket."""
+    """Fork a kernel for each request until the server closes its end of the socket. A request that fails
+    (out of memory or processes, a bad message) is answered with the error: this process, and the kernels
+    it forked, go on."""
     while True:
         reap_children()
         ready, _, _ = select.select([control], [], [], 1.0)
@@ -107,15 +128,11 @@ def serve(control: socket.socket) -> None:
         message = control.recv(MESSAGE_BYTES)
         if not message:
             return
-        request = json.loads(message)
-        pid = os.fork()
-        if pid == 0:
-            run_kernel(request, control)
-        # Also here, so the group exists before the server can signal it (unless the child set it first or has
-        # already exited: its pidfd shows that).
-        with contextlib.suppress(OSError):
-            os.setpgid(pid, pid)
-        pidfd = os.pidfd_open(pid)
+        try:
+            pid, pidfd = fork_kernel(json.loads(message), control)
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            control.send(json.dumps({"error": f"{type(error).__name__}: {error}"}).encode())
+            continue
         try:
             socket.send_fds(control, [json.dumps({"pid": pid}).encode()], [pidfd])
         finally:

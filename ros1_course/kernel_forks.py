@@ -18,6 +18,7 @@ import json
 import logging
 import os
 import select
+import signal
 import socket
 import subprocess
 import sys
@@ -70,15 +71,16 @@ class ForkedKernel:
         return self.poll() or 1
 
     def send_signal(self, signum: int) -> None:
-        """Signal the kernel, unless it has exited (its process id may be another's by then)."""
+        """Signal the kernel through its pidfd (never another process that has its id since), unless it has
+        exited."""
         if self.poll() is None:
-            os.kill(self.pid, signum)
+            signal.pidfd_send_signal(self._pidfd, signum)
 
     def kill(self) -> None:
-        self.send_signal(9)
+        self.send_signal(signal.SIGKILL)
 
     def terminate(self) -> None:
-        self.send_signal(15)
+        self.send_signal(signal.SIGTERM)
 
 
 class ForkServer:
@@ -95,6 +97,7 @@ class ForkServer:
         self._control: socket.socket | None = None
         self._ready = threading.Event()
         self._restarts = 0
+        self._set_aside_servers: list[tuple[subprocess.Popen[bytes], socket.socket]] = []
 
     @classmethod
     def start(cls, log: logging.Logger) -> ForkServer:
@@ -119,15 +122,17 @@ class ForkServer:
         finally:
             theirs.close()
         self._control, self._ready = ours, threading.Event()
-        threading.Thread(target=self._await_ready, args=(ours, self._ready), daemon=True,
+        threading.Thread(target=self._await_ready, args=(ours, self._ready, self._process), daemon=True,
                          name="fork-server-ready").start()
 
-    def _await_ready(self, control: socket.socket, ready: threading.Event) -> None:
+    def _await_ready(self, control: socket.socket, ready: threading.Event, process: subprocess.Popen[bytes]) -> None:
         try:
             answered = select.select([control], [], [], READY_SECONDS)[0]
             answer = json.loads(control.recv(MESSAGE_BYTES) or b"{}") if answered else {}
         except (OSError, ValueError):  # closed while it started
             return
+        if not answered and process.poll() is None:
+            process.kill()  # hung while preparing: the next kernel asked for replaces it
         if "ready" in answer:
             self.log.info("%s kernel fork server ready (process %s)", PREFIX, answer["ready"])
             ready.set()
@@ -146,22 +151,40 @@ class ForkServer:
 
     def fork(self, arguments: list[str], env: dict[str, str], cwd: str) -> ForkedKernel:
         """Fork a kernel with these ipykernel arguments, environment and working directory (blocking: call it
-        in a thread). Raises ForkServerError when the fork server cannot, and replaces it for the next kernel."""
+        in a thread). Raises ForkServerError when the fork server cannot. One that refused (out of memory, say)
+        goes on; one that stopped answering is set aside, its kernels left running, and replaced."""
         with self._lock:
             control = self._control
             if control is None or not self._ready.is_set():
                 raise ForkServerError("the fork server is not ready")
+            fds: list[int] = []
             try:
                 control.send(json.dumps({"arguments": arguments, "env": env, "cwd": cwd}).encode())
                 if not select.select([control], [], [], ANSWER_SECONDS)[0]:
+                    self._set_aside(f"no answer in {ANSWER_SECONDS} s")
                     raise ForkServerError(f"no answer in {ANSWER_SECONDS} s")
                 message, fds, _, _ = socket.recv_fds(control, MESSAGE_BYTES, 1)
-                if not message or not fds:
-                    raise ForkServerError("the fork server closed its socket")
-                return ForkedKernel(int(json.loads(message)["pid"]), fds[0])
-            except (OSError, ValueError, KeyError, ForkServerError) as error:
+                answer = json.loads(message) if message else {}
+                if "error" in answer:
+                    raise ForkServerError(f"it refused: {answer['error']}")
+                if "pid" not in answer or len(fds) != 1:
+                    raise OSError("the fork server closed its socket")
+                os.set_inheritable(fds[0], False)
+                return ForkedKernel(int(answer["pid"]), fds[0])
+            except (OSError, ValueError) as error:
+                for fd in fds:
+                    os.close(fd)
                 self._replace(str(error) or type(error).__name__)
                 raise ForkServerError(str(error)) from error
+
+    def _set_aside(self, reason: str) -> None:
+        """Stop using a fork server that stopped answering, but keep it (and so its kernels) running until the
+        server stops; start a new one."""
+        self.log.warning("%s the kernel fork server stopped answering (%s); starting a new one", PREFIX, reason)
+        if self._process is not None and self._control is not None:
+            self._set_aside_servers.append((self._process, self._control))
+        self._process, self._control = None, None
+        self._spawn()
 
     def _replace(self, reason: str) -> None:
         self.close()
@@ -214,3 +237,11 @@ class ForkingProvisioner(LocalProvisioner):
         self.process = process  # type: ignore[assignment]
         self.pid, self.pgid, self.cwd = process.pid, process.pid, cwd
         return self.connection_info
+
+    async def send_signal(self, signum: int) -> None:
+        """Signal the kernel's process group as LocalProvisioner does, but never once the kernel has exited: the
+        fork server reaps it within a second, so its group's id may be another's by then."""
+        process: Any = self.process  # a ForkedKernel where the annotation says Popen
+        if isinstance(process, ForkedKernel) and process.poll() is not None:
+            return
+        await super().send_signal(signum)

@@ -6,6 +6,7 @@ and when the fork server dies its kernels go, and the next kernel is forked by a
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 import sys
@@ -152,3 +153,40 @@ def test_only_this_python_running_ipykernel_is_forked() -> None:
     assert forkable(["/usr/bin/other-python", "-m", "ipykernel_launcher", "-f", "kernel-1.json"]) is None
     assert forkable([sys.executable, "-m", "ipykernel_launcher", "-f", "kernel-1.json", "--debug"]) is None
     assert forkable(["R", "--slave", "-e", "IRkernel::main()", "--args", "kernel-1.json"]) is None
+
+
+def test_a_refused_request_leaves_the_fork_server_and_its_kernels_running(forks: ForkServer) -> None:
+    async def check() -> None:
+        async with kernel() as (manager, client):
+            assert isinstance(getattr(manager.provisioner, "process", None), ForkedKernel)
+            with forks._lock:  # a request it cannot carry out, as a fork that fails for want of memory would be
+                assert forks._control is not None
+                forks._control.send(b"not a request")
+                assert "error" in json.loads(forks._control.recv(4096))
+            assert await run(client, "print('still here')") == "still here"
+        async with kernel() as (manager, _):
+            assert isinstance(getattr(manager.provisioner, "process", None), ForkedKernel)
+
+    asyncio.run(check())
+
+
+def test_a_fork_server_that_stops_answering_is_set_aside_with_its_kernels_running(forks: ForkServer) -> None:
+    async def check() -> None:
+        async with kernel() as (manager, client):
+            assert isinstance(getattr(manager.provisioner, "process", None), ForkedKernel)
+            hung = fork_server_process(forks)
+            hung.suspend()
+            try:
+                async with kernel() as (later, later_client):  # waits for the answer, then starts as usual
+                    assert not isinstance(getattr(later.provisioner, "process", None), ForkedKernel)
+                    assert await run(later_client, "print('served')") == "served"
+                assert await run(client, "print('still here')") == "still here"
+                assert forks.available(60) and forks.pid != hung.pid
+                async with kernel() as (after, _):
+                    forked_by = psutil.Process(getattr(after.provisioner, "pid", 0)).ppid()
+                    assert forked_by == forks.pid
+            finally:
+                hung.resume()
+                hung.kill()
+
+    asyncio.run(check())
