@@ -121,6 +121,58 @@ def test_lesson_05_in_the_browser_shows_the_options_after_crizotinib_with_g2032r
     expect(activity_row(table, "entrectinib")).to_contain_text("Resistant")
 
 
+SLIDE = re.compile(r"^Slide (\d+) of (\d+)$")
+LESSON_FILES = sorted(path.name for path in NOTEBOOKS.glob("[0-9][0-9]-*.ipynb"))
+# How far the slide's lowest visible text or control reaches below the top of the slide bar, and what it is.
+BELOW_THE_BAR = """() => {
+  const limit = document.querySelector('.ros1-slides-bar').getBoundingClientRect().top;
+  let worst = 0, what = '';
+  for (const element of document.querySelectorAll('#rendered_cells *')) {
+    const ownText = [...element.childNodes].some(node => node.nodeType === 3 && node.textContent.trim());
+    if (element.children.length && !ownText) continue;
+    const box = element.getBoundingClientRect();
+    if (box.height === 0 || box.width === 0 || !element.checkVisibility()) continue;
+    if (box.bottom - limit > worst) { worst = box.bottom - limit; what = element.textContent.trim().slice(0, 60); }
+  }
+  return [Math.round(worst), what];
+}"""
+
+
+def slide_counter(page: Page) -> Locator:
+    return page.get_by_role("status").filter(has_text=SLIDE)
+
+
+def settled_slides(page: Page) -> int:
+    """How many slides the lesson has once its widgets have rendered and the slides were made again."""
+    expect(slide_counter(page)).to_have_text(re.compile(r"^Slide 1 of \d+$"), timeout=APP_READY_MS)
+    expect(page.locator(".jupyter-widgets").first).to_be_attached(timeout=APP_READY_MS)
+    readings: list[str] = []
+    while len(readings) < 4 or len(set(readings[-4:])) > 1:  # the same count for a second
+        readings.append(slide_counter(page).inner_text())
+        page.wait_for_timeout(300)
+        assert len(readings) < 100, f"the slides kept changing: {readings[-5:]}"
+    match = SLIDE.match(readings[-1])
+    assert match
+    return int(match.group(2))
+
+
+def shown_section(page: Page) -> tuple[str, bool]:
+    """The section the slide shows, and whether the slide continues it; one section at a time."""
+    headings = page.locator("#rendered_cells h1:visible, #rendered_cells h2:visible")
+    continued = page.locator(".ros1-slides-continued:visible")
+    assert headings.count() + continued.count() == 1, "a slide shows one section, headed by its title"
+    if continued.count():
+        return continued.inner_text().removesuffix(" (continued)"), True
+    font = float(headings.evaluate("e => parseFloat(getComputedStyle(e).fontSize)"))
+    assert font >= 30, f"heading {font} px"
+    return headings.inner_text().replace("¶", "").strip(), False
+
+
+def expect_the_slide_fits(page: Page, where: str) -> None:
+    below, what = page.evaluate(BELOW_THE_BAR)
+    assert below <= 1, f"{where}: {what!r} reaches {below} px below the slide bar (at 1024x768)"
+
+
 def test_a_lesson_opens_as_slides_moved_by_the_keyboard(
     page: Page, app_server: Server, snapshot: Callable[[Page, str], Path]
 ) -> None:
@@ -129,29 +181,58 @@ def test_a_lesson_opens_as_slides_moved_by_the_keyboard(
     page.set_viewport_size({"width": 1024, "height": 768})
     page.goto(app_server.url + f"voila/render/{lesson.name}")
     course_nav(page).get_by_role("link", name="Present this lesson (slides)").click()
-    counter = page.get_by_role("status").filter(has_text=re.compile(r"^Slide \d+ of \d+$"))
-    expect(counter).to_have_text(f"Slide 1 of {len(headings) + 1}", timeout=APP_READY_MS)  # a title slide first
+    total = settled_slides(page)
+    assert total >= len(headings) + 1  # a title slide first, then each section on one slide or more
     expect(page.get_by_role("heading", level=1)).to_be_in_viewport()
-    for number, heading in enumerate(headings, 2):
-        page.keyboard.press("PageDown" if number % 2 else "ArrowRight")
-        expect(counter).to_have_text(f"Slide {number} of {len(headings) + 1}")
-        shown = page.get_by_role("heading", name=heading, level=2, exact=True)
-        expect(shown).to_be_in_viewport()
-        expect(page.locator("h2:visible")).to_have_count(1)  # one section at a time
-        font = float(shown.evaluate("e => parseFloat(getComputedStyle(e).fontSize)"))
-        assert font >= 30, f"slide {number}: heading {font} px"
-        if heading == "Overview":
+    sections: list[str] = []
+    for number in range(1, total + 1):
+        if number > 1:
+            page.keyboard.press("PageDown" if number % 2 else "ArrowRight")
+        expect(slide_counter(page)).to_have_text(f"Slide {number} of {total}")
+        expect_the_slide_fits(page, f"{lesson.name} slide {number}")
+        section, continues = shown_section(page)
+        if continues:
+            assert section == sections[-1], f"slide {number} continues {section!r} after {sections[-1]!r}"
+            continue
+        sections.append(section)
+        if section == "Overview":
             snapshot(page, "22-slide-overview")
             assert serious_violations(page) == []
+    assert sections[1:] == headings  # every section, in order, after the title
     page.keyboard.press("ArrowRight")  # at the last slide: stays
-    expect(counter).to_have_text(f"Slide {len(headings) + 1} of {len(headings) + 1}")
+    expect(slide_counter(page)).to_have_text(f"Slide {total} of {total}")
     page.keyboard.press("ArrowLeft")
-    expect(page.get_by_role("heading", name=headings[-2], level=2, exact=True)).to_be_in_viewport()
+    expect(slide_counter(page)).to_have_text(f"Slide {total - 1} of {total}")
     page.keyboard.press("Home")
-    expect(counter).to_have_text(f"Slide 1 of {len(headings) + 1}")
+    expect(slide_counter(page)).to_have_text(f"Slide 1 of {total}")
     page.get_by_role("link", name="Leave slides").click()
     expect(page.get_by_role("heading", name=headings[0], level=2, exact=True)).to_be_visible(timeout=APP_READY_MS)
     expect(page.get_by_role("heading", name=headings[1], level=2, exact=True)).to_be_visible()
+
+
+@pytest.mark.parametrize("lesson", LESSON_FILES)
+def test_every_slide_of_every_lesson_fits_a_1024x768_projector(
+    lesson: str, page: Page, app_server: Server, snapshot: Callable[[Page, str], Path]
+) -> None:
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.goto(app_server.url + f"voila/render/{lesson}?view=slides")
+    total = settled_slides(page)
+    continued, cards_checked = 0, False
+    for number in range(1, total + 1):
+        if number > 1:
+            page.keyboard.press("ArrowRight")
+        expect(slide_counter(page)).to_have_text(f"Slide {number} of {total}")
+        expect_the_slide_fits(page, f"{lesson} slide {number}")
+        if page.locator("table.ros1-slides-cards:visible").count() and not cards_checked:
+            cards_checked = True  # a wide table shown as cards
+            snapshot(page, f"24-slide-cards-{lesson.split('-')[0]}")
+            assert serious_violations(page) == []
+        if shown_section(page)[1]:
+            continued += 1
+            if continued == 1:
+                snapshot(page, f"23-slide-continued-{lesson.split('-')[0]}")
+                assert serious_violations(page) == []
+    print(f"{lesson}: {total} slides, {continued} of them continuing a section")
 
 
 @pytest.fixture
