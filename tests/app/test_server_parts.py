@@ -10,8 +10,10 @@ import sys
 import tempfile
 from pathlib import Path
 
+import jinja2
 import pytest
 from nbclient.exceptions import CellExecutionError
+from voila.exporter import VoilaExporter
 
 from content.snapshot import SNAPSHOT_VARIABLE
 from ros1_course.memory import return_freed_memory
@@ -24,7 +26,7 @@ from ros1_course.serve import (
     default_max_visitors,
     remove_run_folders,
 )
-from ros1_course.server import CELL_ERROR, OneLineCellErrors
+from ros1_course.server import CELL_ERROR, OneLineCellErrors, SharedBytecode, share_compiled_page_templates
 from widgets.pictures import PICTURE_STORE
 
 SCRIPT = shutil.which("ros1-course", path=str(Path(sys.executable).parent))
@@ -91,3 +93,29 @@ def test_only_the_folders_this_run_made_are_removed(tmp_path: Path, monkeypatch:
                     {SNAPSHOT_VARIABLE: str(tmp_path)}, {}):
         assert remove_run_folders(environ) == []
     assert elsewhere.is_dir() and nested.is_dir()
+
+
+def test_page_templates_are_compiled_once_for_every_environment_and_again_when_changed() -> None:
+    cache = SharedBytecode()
+    sources = {"page.html.j2": "<p>{{ who }}</p>"}
+    first = jinja2.Environment(loader=jinja2.DictLoader(sources), bytecode_cache=cache)
+    assert first.get_template("page.html.j2").render(who="a trainee") == "<p>a trainee</p>"
+    assert len(cache.compiled) == 1
+
+    def no_compiling(*args: object, **kwargs: object) -> None:
+        raise AssertionError("compiled again")
+
+    second = jinja2.Environment(loader=jinja2.DictLoader(sources), bytecode_cache=cache)
+    second.compile = no_compiling  # type: ignore[method-assign]
+    assert second.get_template("page.html.j2").render(who="an educator") == "<p>an educator</p>"
+
+    changed = jinja2.Environment(loader=jinja2.DictLoader({"page.html.j2": "<b>{{ who }}</b>"}), bytecode_cache=cache)
+    assert changed.get_template("page.html.j2").render(who="a maintainer") == "<b>a maintainer</b>"
+
+
+def test_voila_page_environments_share_one_bytecode_cache() -> None:
+    share_compiled_page_templates()
+    share_compiled_page_templates()  # once is enough; a second call changes nothing
+    one, other = VoilaExporter(template_name="lab").environment, VoilaExporter(template_name="lab").environment
+    assert one is not other
+    assert isinstance(one.bytecode_cache, SharedBytecode) and one.bytecode_cache is other.bytecode_cache
