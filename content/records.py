@@ -22,8 +22,8 @@ class Record:
     def __eq__(self, other: object) -> bool:
         return type(other) is type(self) and other.__dict__ == self.__dict__
 
-    def __hash__(self) -> int:
-        return id(self)
+    # Equal by value, and its fields hold lists: not hashable, as a validated model with list fields is not.
+    __hash__ = None  # type: ignore[assignment]
 
 
 class SourceRecord(Record, SourceLink):

@@ -15,6 +15,7 @@ import pytest
 from content import load_guidance
 from content.fingerprint import content_fingerprint
 from content.loader import DEFAULT_CONTENT_DIR, load_knowledge
+from content.records import Record
 from content.snapshot import SNAPSHOT_VARIABLE, read_snapshot, snapshot_path, write_snapshot
 
 # What a kernel of the case app imports and builds, in a fresh interpreter; prints what it saw.
@@ -115,3 +116,10 @@ def test_a_snapshot_others_could_write_is_never_loaded(tmp_path: Path) -> None:
         tmp_path.chmod(0o700)
     snapshot_path(tmp_path, content_fingerprint(DEFAULT_CONTENT_DIR)).write_bytes(b"not a pickle")
     assert read_snapshot(DEFAULT_CONTENT_DIR, environ) is None  # unreadable: the kernel validates instead
+
+
+def test_a_record_is_equal_by_value_and_not_hashable_like_the_model_it_stands_for() -> None:
+    assert Record(name="crizotinib", brands=["Xalkori"]) == Record(name="crizotinib", brands=["Xalkori"])
+    assert Record(name="crizotinib") != Record(name="entrectinib")
+    with pytest.raises(TypeError):
+        hash(Record(name="crizotinib", brands=["Xalkori"]))
