@@ -19,6 +19,7 @@ import sys
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
+from urllib.parse import quote
 
 import psutil
 
@@ -79,24 +80,29 @@ def add_app_command(commands: argparse._SubParsersAction[argparse.ArgumentParser
     app.add_argument("--record", action="store_true",
                      help="keep self-check answers in the learning record on this computer (for a trainee's own "
                           "computer; off by default, for shared rooms)")
+    app.add_argument("--token", default="", metavar="TEXT",
+                     help="ask every visitor for this token (in the address the command prints), for a server "
+                          "that others on the network can reach (default: none, for this machine only)")
     app.add_argument("--plain-kernels", action="store_true",
                      help="start each visitor's kernel as a new Python process instead of forking it from a warm "
                           "one (slower to start; for troubleshooting)")
     app.set_defaults(run=run_app)
 
 
-def app_url(host: str, port: int) -> str:
-    """The address a browser opens (IPv6 literals in brackets)."""
+def app_url(host: str, port: int, token: str = "") -> str:
+    """The address a browser opens (IPv6 literals in brackets), with the token when there is one."""
     shown = f"[{host}]" if ":" in host else host
-    return f"http://{shown}:{port}/"
+    return f"http://{shown}:{port}/" + (f"?token={quote(token)}" if token else "")
 
 
 def voila_command(port: int, host: str, open_browser: bool, pool: int, record: bool = False,
-                  max_visitors: int = 100, fork_kernels: bool = True) -> list[str]:
+                  max_visitors: int = 100, fork_kernels: bool = True, token: str = "") -> list[str]:
     """The command line of the course's Voila server; every other setting comes from voila.json."""
     command = [sys.executable, "-m", "ros1_course.server", str(NOTEBOOKS), f"--port={port}", f"--Voila.ip={host}",
                f"--CourseVoila.app_pool={max(pool, 0)}", f"--CourseVoila.record={record}",
                f"--CourseVoila.max_visitors={max_visitors}", f"--CourseVoila.fork_kernels={fork_kernels}"]
+    if token:
+        command.append(f"--Voila.token={token}")
     if not open_browser:
         command.append("--no-browser")
     return command
@@ -183,7 +189,7 @@ def run_app(args: argparse.Namespace) -> int:
     how = "as asked" if args.max_visitors else (
         f"from {psutil.virtual_memory().total / 2**30:.1f} GiB of memory at about {KERNEL_MIB} MiB per visitor; "
         "change it with --max-visitors")
-    print(f"Serving the ROS1 course on {app_url(args.host, args.port)} (Ctrl+C to stop)", flush=True)
+    print(f"Serving the ROS1 course on {app_url(args.host, args.port, args.token)} (Ctrl+C to stop)", flush=True)
     print(f"At most {max_visitors} visitors at once ({how}).", flush=True)
     if args.record:
         print("The learning record is on: self-check answers are kept on this computer.", flush=True)
@@ -195,5 +201,5 @@ def run_app(args: argparse.Namespace) -> int:
     print(f"Kernels preheated for the case app: {pool}"
           + (" (for the class)." if args.class_size is not None else "; for a class, --class-size N."), flush=True)
     command = voila_command(args.port, args.host, not args.no_browser, pool, args.record, max_visitors,
-                            not args.plain_kernels)
+                            not args.plain_kernels, args.token)
     os.execve(command[0], command, voila_environment(dict(os.environ), args.record))

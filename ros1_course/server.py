@@ -28,6 +28,7 @@ import jinja2
 import jinja2.bccache
 import tornado.web
 from jupyter_client.provisioning.factory import KernelProvisionerFactory
+from jupyter_server.base.handlers import JupyterHandler
 from nbclient.exceptions import CellExecutionError
 from traitlets import Bool, Int
 from voila.app import Voila
@@ -109,12 +110,14 @@ class OneLineCellErrors(logging.Filter):
         return True
 
 
-class ContentsHandler(tornado.web.RequestHandler):
-    """The contents page; with the record on, each lesson's progress and the export link."""
+class ContentsHandler(JupyterHandler):
+    """The contents page; with the record on, each lesson's progress and the export link. Like every page of
+    the server, it asks for the server's token when there is one."""
 
     def initialize(self, record: bool) -> None:
         self.record = record
 
+    @tornado.web.authenticated
     def get(self) -> None:
         guidance = load_guidance()
         progress = LearningRecord().progress(guidance) if self.record else None
@@ -123,9 +126,10 @@ class ContentsHandler(tornado.web.RequestHandler):
         self.finish(contents_html(guidance, progress))
 
 
-class ProgressHandler(tornado.web.RequestHandler):
+class ProgressHandler(JupyterHandler):
     """The learning record's dated summary, as `ros1-course record --export` writes it."""
 
+    @tornado.web.authenticated
     def get(self) -> None:
         self.set_header("Content-Type", "text/html; charset=utf-8")
         self.set_header("Cache-Control", "no-cache, no-store, must-revalidate")

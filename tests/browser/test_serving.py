@@ -131,6 +131,25 @@ def test_host_and_port_options_bind_where_they_say(tmp_path: Path) -> None:
         assert listening_addresses(port) == {"127.0.0.2"}
 
 
+def test_with_a_token_every_course_page_asks_for_it(tmp_path: Path, guidance: Guidance) -> None:
+    port, token = free_port(), "room-42-token"
+    command = [str(BIN / "ros1-course"), "app", "--port", str(port), "--no-browser", "--pool", "0", "--token", token]
+    with running(command, f"http://127.0.0.1:{port}/", VOILA_READY, tmp_path / "app.log", token=token) as server:
+        assert f"Serving the ROS1 course on http://127.0.0.1:{port}/?token={token}" in server.log_text()
+        for path in ("/", "/voila/render/app.ipynb", f"/voila/render/{guidance.lessons[0].file}"):
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            connection.request("GET", path)  # no token, no cookie
+            refused = connection.getresponse()
+            body = refused.read().decode()
+            assert refused.status == 302 and refused.getheader("Location", "").startswith("/login"), path
+            assert guidance.lessons[0].title not in body
+            connection.request("GET", f"{path}?token={token}")
+            served = connection.getresponse()
+            assert served.status == 200, path
+            served.read()
+            connection.close()
+
+
 def test_without_no_browser_the_command_opens_the_app_from_a_page_that_stays_offline(tmp_path: Path) -> None:
     opened, browser = tmp_path / "opened.txt", tmp_path / "browser"
     browser.write_text(f'#!/bin/sh\necho "$1" > {opened}\n', encoding="utf-8")
