@@ -179,15 +179,17 @@ class ForkServer:
 
     def _set_aside(self, reason: str) -> None:
         """Stop using a fork server that stopped answering, but keep it (and so its kernels) running until the
-        server stops; start a new one."""
-        self.log.warning("%s the kernel fork server stopped answering (%s); starting a new one", PREFIX, reason)
+        server stops; start a new one (within the same RESTARTS as replacements)."""
         if self._process is not None and self._control is not None:
             self._set_aside_servers.append((self._process, self._control))
         self._process, self._control = None, None
-        self._spawn()
+        self._start_another(f"it stopped answering: {reason}")
 
     def _replace(self, reason: str) -> None:
         self.close()
+        self._start_another(reason)
+
+    def _start_another(self, reason: str) -> None:
         if self._restarts >= RESTARTS:
             self.log.warning("%s the kernel fork server failed (%s) %d times; kernels start as usual from now on",
                              PREFIX, reason, RESTARTS + 1)
