@@ -52,14 +52,15 @@ def handout_html(guidance: Guidance, partner: str, mutations: Iterable[str], aft
         "fusion": sections.partner_details(cite, found_partner.entry, found_partner.note, level=2,
                                            title=f"The fusion: {symbol}-ROS1"),
         "fusion_protein": sections.fusion_protein(cite),
-        "fusion_picture": sections.fusion_picture(cite, found_partner.entry, brief=True),
+        "fusion_picture": sections.fusion_picture(cite, found_partner.entry, brief=True, inline=True),
         "first_line": sections.options(cite, FIRST_LINE, caption=(
             f"Options in the UK, {SETTING_NAMES[FIRST_LINE]}, with their UK status"), brief=True),
         "resistance": sections.resistance(cite, found, progressed_on, level=3, brief=True) if names else "",
-        "side_effects": sections.side_effects(cite, case_therapies(g, names, progressed_on), brief=True),
+        "side_effects": sections.side_effects(cite, [t.name for t in case_therapies(g, names, progressed_on)],
+                                              brief=True),
         # the grid only where it adds to the tables: several mutations side by side
         "grid": sections.activity_picture(cite, tuple(names), caption=(
-            "At a glance: every therapy against the chosen mutations. " + sections.activity_key()))
+            "At a glance: every therapy against the chosen mutations. " + sections.activity_key()), inline=True)
         if len(names) > 1 else "",
     }
     after_words = f"after {progressed_on}" if progressed_on else "therapy progressed on not stated"
@@ -68,7 +69,7 @@ def handout_html(guidance: Guidance, partner: str, mutations: Iterable[str], aft
         css=css("course.css") + document_css("handout.css"), today=today, fingerprint=g.knowledge.fingerprint,
         partner=symbol, after=progressed_on, mutations=names, disclaimer=sections.disclaimer(cite),
         disclaimer_text=g.page.disclaimer,
-        references=cite.references(brief=True), review=sections.review_status(cite, today), **parts,
+        references=cite.references(brief=True), review=sections.review_status(cite), **parts,
     ) + "\n"
 
 

@@ -86,7 +86,7 @@ class Lesson:
 
     def topic(self, topic: str, exclude: tuple[str, ...] = ()) -> HTML:
         """Every fact on a topic (except those named), each with its sources."""
-        return self._panel(sections.facts(self.cite, [f for f in self.guidance.facts(topic) if f.id not in exclude]))
+        return self._panel(sections.topic_facts(self.cite, topic, *exclude))
 
     def facts(self, *fact_ids: str) -> HTML:
         """The named facts, each with its sources (a Summary's clinical points are rendered this way)."""

@@ -27,7 +27,7 @@ from content import load_guidance
 from content.fingerprint import DEFAULT_CONTENT_DIR
 from content.loader import load_knowledge
 from content.snapshot import SNAPSHOT_VARIABLE, write_snapshot
-from widgets import pictures
+from widgets import pictures, sections, shared
 
 from .navigation import HOME_VARIABLE
 from .record import RECORD_VARIABLE
@@ -41,8 +41,9 @@ TEMPLATES_ROOT = PROJECT_ROOT / "share" / "jupyter"
 # MiB with --plain-kernels (README, measured by `make bench`); the cap allows 100 MiB each, keeps 400 MiB for the
 # server and the machine's own use, and uses at most three quarters of the memory.
 KERNEL_MIB, SERVER_MIB, MEMORY_SHARE = 100, 400, 0.75
-CONTENT_PREFIX, PICTURES_PREFIX = "ros1-course-content-", "ros1-course-pictures-"
-RUN_FOLDERS = ((SNAPSHOT_VARIABLE, CONTENT_PREFIX), (pictures.PICTURE_STORE, PICTURES_PREFIX))
+CONTENT_PREFIX, PICTURES_PREFIX, SHARED_PREFIX = "ros1-course-content-", "ros1-course-pictures-", "ros1-course-html-"
+RUN_FOLDERS = ((SNAPSHOT_VARIABLE, CONTENT_PREFIX), (pictures.PICTURE_STORE, PICTURES_PREFIX),
+               (shared.SHARED_HTML_STORE, SHARED_PREFIX))
 
 
 def default_max_visitors(total_bytes: int | None = None) -> int:
@@ -126,8 +127,9 @@ def port_in_use(host: str, port: int) -> bool:
 
 
 def run_folders(environ: Mapping[str, str]) -> list[Path]:
-    """The snapshot and picture folders `ros1-course app` made for this run, as the environment names them:
-    only folders directly in the temporary folder with the course's prefixes, so nothing else is ever named."""
+    """The snapshot, picture and shared-section folders `ros1-course app` made for this run, as the environment
+    names them: only folders directly in the temporary folder with the course's prefixes, so nothing else is ever
+    named."""
     found = []
     for variable, prefix in RUN_FOLDERS:
         folder = Path(environ.get(variable, "") or "/")
@@ -137,7 +139,7 @@ def run_folders(environ: Mapping[str, str]) -> list[Path]:
 
 
 def remove_run_folders(environ: Mapping[str, str]) -> list[Path]:
-    """Remove this run's snapshot and picture folders (when the server stops); the folders removed."""
+    """Remove this run's snapshot, picture and shared-section folders (when the server stops); the folders removed."""
     folders = run_folders(environ)
     for folder in folders:
         shutil.rmtree(folder, ignore_errors=True)
@@ -168,6 +170,16 @@ def prepare_pictures() -> None:
     os.environ[pictures.PICTURE_STORE] = str(store)
 
 
+def prepare_shared_sections() -> None:
+    """Render the sections every visitor sees alike (disclaimer, review status, sources, facts by topic, options,
+    glossary terms) once, for this content and today, into a fresh folder its kernels read (named in the
+    environment they inherit)."""
+    guidance = load_guidance()
+    store = Path(tempfile.mkdtemp(prefix=SHARED_PREFIX))
+    shared.fill_store(sections.shared_catalogue(guidance), guidance, store)
+    os.environ[shared.SHARED_HTML_STORE] = str(store)
+
+
 def run_app(args: argparse.Namespace) -> int:
     """Print the address, then become Voila (run from the project root), so signals reach it directly."""
     if not APP_NOTEBOOK.is_file():
@@ -185,6 +197,7 @@ def run_app(args: argparse.Namespace) -> int:
         return 2
     prepare_snapshot()
     prepare_pictures()
+    prepare_shared_sections()
     max_visitors = args.max_visitors or default_max_visitors()
     how = "as asked" if args.max_visitors else (
         f"from {psutil.virtual_memory().total / 2**30:.1f} GiB of memory at about {KERNEL_MIB} MiB per visitor; "

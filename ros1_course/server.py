@@ -11,6 +11,8 @@ Voila's application is used as it is. This subclass changes only the routes and 
 - a preheated page whose kernel died or whose run failed is never served, and at most `max_visitors` kernels
   run at once; past that a visitor gets a polite "course is full" page (`kernel_guard`);
 - a failed cell is one line in the log, not a dump of the cell;
+- the pictures `ros1-course app` drew are served read-only from their store at `/ros1-course/pictures/...`, and
+  the kernels refer to them there instead of sending each picture inside the page;
 - kernels are forked from a warm process that has made the imports every course kernel makes (`kernel_forks`),
   so a visitor's kernel costs a fraction of a cold start's CPU.
 
@@ -22,6 +24,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -29,6 +32,7 @@ import jinja2.bccache
 import tornado.web
 from jupyter_client.provisioning.factory import KernelProvisionerFactory
 from jupyter_server.base.handlers import JupyterHandler
+from jupyter_server.utils import url_path_join
 from nbclient.exceptions import CellExecutionError
 from traitlets import Bool, Int
 from voila.app import Voila
@@ -39,6 +43,7 @@ from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
 from content import load_guidance
+from widgets import pictures
 from widgets.render import environment
 from widgets.style import css
 
@@ -136,6 +141,23 @@ class ProgressHandler(JupyterHandler):
         self.finish(record_summary_html(LearningRecord(), load_guidance()))
 
 
+class PictureHandler(JupyterHandler):
+    """A picture of the store `ros1-course app` drew, by its address (content fingerprint and name). The address
+    changes with the content, so the browser may keep a picture as long as it likes."""
+
+    def initialize(self, store: Path) -> None:
+        self.store = store
+
+    @tornado.web.authenticated
+    def get(self, fingerprint: str, name: str) -> None:
+        png = pictures.picture_png(self.store, fingerprint, name)
+        if png is None:
+            raise tornado.web.HTTPError(404)
+        self.set_header("Content-Type", "image/png")
+        self.set_header("Cache-Control", "private, max-age=31536000, immutable")
+        self.finish(png)
+
+
 class CoursePageHandler(TornadoVoilaHandler):
     """Voila's page handler for the course's own pages only: any other path is 404, before a kernel starts."""
 
@@ -183,6 +205,8 @@ class CourseVoila(Voila):
 
     def init_settings(self) -> dict[str, Any]:
         share_compiled_page_templates()
+        if self.picture_store():  # before any kernel starts: they take the address from their environment
+            os.environ[pictures.PICTURE_URL] = url_path_join(self.base_url, pictures.PICTURE_ROUTE)
         if self.fork_kernels:
             KernelProvisionerFactory.instance(parent=self).default_provisioner_name = PROVISIONER_NAME
             ForkServer.start(self.log)
@@ -218,12 +242,22 @@ class CourseVoila(Voila):
         handlers.insert(0, (root + "/", ContentsHandler, {"record": self.record}))
         if self.record:
             handlers.insert(1, (f"{root}/{PROGRESS_EXPORT}", ProgressHandler))
+        store = self.picture_store()
+        if store:
+            handlers.insert(1, (f"{root}/{pictures.PICTURE_ROUTE}/({pictures.FINGERPRINT_PATTERN})/"
+                                f"({pictures.NAME_PATTERN})\\.png", PictureHandler, {"store": store}))
         return handlers
+
+    @staticmethod
+    def picture_store() -> Path | None:
+        """The folder of pictures `ros1-course app` drew for this server, if it drew them."""
+        folder = os.environ.get(pictures.PICTURE_STORE, "")
+        return Path(folder) if folder and Path(folder).is_dir() else None
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Run the course's Voila server with these command-line arguments; when it stops, remove the snapshot and
-    picture folders `ros1-course app` made for it."""
+    """Run the course's Voila server with these command-line arguments; when it stops, remove the snapshot,
+    picture and shared-section folders `ros1-course app` made for it."""
     try:
         CourseVoila.launch_instance(argv if argv is not None else sys.argv[1:])
     finally:

@@ -163,7 +163,7 @@ def figure_bars(title: str, bars: tuple[tuple[str, float, str], ...]) -> tuple[b
     axes.tick_params(labelsize=11, colors=DARK)
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
-    alt = f"Bar chart: {title}. " + "; ".join(
+    alt = (f"Bar chart, {title}: " if title else "Bar chart: ") + "; ".join(
         f"{label}: {percent(value) if unit == '%' else f'{value:g} ({unit})'}" for label, value, unit in bars
     ) + "."
     return _png(figure), alt

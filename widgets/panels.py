@@ -34,7 +34,7 @@ def disclaimer(guidance: Guidance | None = None) -> w.HTML:
 
 def review_status(guidance: Guidance | None = None, today: dt.date | None = None) -> w.HTML:
     """The seed page's review dates and how many of the course's statements are past their review date."""
-    return panel(sections.review_status(Citations(guidance or load_guidance()), today), "review-status")
+    return panel(sections.review_status(Citations(guidance or load_guidance(), today)), "review-status")
 
 
 def references(source_ids: Iterable[str], guidance: Guidance | None = None) -> w.HTML:
@@ -50,8 +50,7 @@ def facts(topic: str, guidance: Guidance | None = None, today: dt.date | None = 
     topics = list(get_args(Topic))
     if topic not in topics:
         raise UnknownEntryError("topic", topic, [], topics)
-    g = guidance or load_guidance()
-    return panel(sections.facts(Citations(g, today), g.facts(topic)), "facts")
+    return panel(sections.topic_facts(Citations(guidance or load_guidance(), today), topic), "facts")
 
 
 def options(line: str = "first", guidance: Guidance | None = None) -> w.HTML:

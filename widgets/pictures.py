@@ -6,15 +6,23 @@ frequency chart, each fact's figures, the full activity grid and the grid of eve
 $ROS1_COURSE_PICTURE_STORE, one subfolder per content fingerprint) before any visitor arrives, so visitors'
 kernels read PNG files and never import matplotlib. A picture that is not in the store is drawn where it is
 asked for, and a warning names it: add it to the catalogue.
+
+A page the course's server serves shows a stored picture by its address (the server names the prefix in
+$ROS1_COURSE_PICTURE_URL and serves the store read-only, `picture_png`), so a visitor's choice sends a short
+<img> and the browser keeps each picture once. Documents (the handout) and notebooks opened elsewhere carry the
+picture inline, so they open offline and on their own.
 """
 
 from __future__ import annotations
 
 import base64
+import dataclasses
 import itertools
 import json
 import logging
 import os
+import re
+import struct
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,21 +35,37 @@ from content import Guidance
 from .render import render
 
 PICTURE_STORE = "ROS1_COURSE_PICTURE_STORE"
+PICTURE_URL = "ROS1_COURSE_PICTURE_URL"
+PICTURE_ROUTE = "ros1-course/pictures"
+# What the server accepts in a picture's address: the content's fingerprint and the picture's stored name.
+FINGERPRINT_PATTERN, NAME_PATTERN = r"[0-9a-f]{8,64}", r"[A-Za-z0-9][A-Za-z0-9_-]{0,200}"
 GRID_CHOICES_STORED = 3
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class Picture:
-    """A drawn picture: PNG bytes and its text alternative."""
+    """A drawn picture: PNG bytes, its text alternative and, when the course's server serves it from the store,
+    its address there ('' otherwise)."""
 
     png: bytes
     alt: str
+    address: str = ""
 
-    def html(self, caption: str = "") -> Markup:
-        """An <img> with alt text inside a <figure>, with an optional caption (text, or safe HTML)."""
-        return render("figure.html.j2", data=base64.b64encode(self.png).decode("ascii"), alt=self.alt,
-                      caption=caption)
+    @property
+    def size(self) -> tuple[int, int]:
+        """Width and height in pixels, from the PNG's header."""
+        width, height = struct.unpack(">II", self.png[16:24])
+        return int(width), int(height)
+
+    def html(self, caption: str = "", inline: bool = False) -> Markup:
+        """An <img> with alt text and its size inside a <figure>, with an optional caption (text, or safe
+        HTML). The picture is referred to by its address when it has one, unless `inline` (a document that must
+        open on its own): then, and without an address, the PNG travels in the page."""
+        source = self.address if self.address and not inline else (
+            "data:image/png;base64," + base64.b64encode(self.png).decode("ascii"))
+        width, height = self.size
+        return render("figure.html.j2", source=source, alt=self.alt, width=width, height=height, caption=caption)
 
 
 @dataclass(frozen=True)
@@ -53,8 +77,13 @@ class PictureName:
     shows: tuple[str, ...] = ()
 
     @property
+    def stem(self) -> str:
+        """The picture's name in the store and in its address."""
+        return "-".join((self.kind, *self.shows))
+
+    @property
     def file_name(self) -> str:
-        return "-".join((self.kind, *self.shows)) + ".json"
+        return self.stem + ".json"
 
 
 @dataclass(frozen=True)
@@ -167,8 +196,20 @@ def _picture(guidance: Guidance, name: PictureName) -> Picture:
         picture = draw(guidance, name)
         if path:
             _store(path, picture)
+    prefix = os.environ.get(PICTURE_URL, "")
+    if prefix and path and path.is_file():
+        picture = dataclasses.replace(picture, address=f"{prefix.rstrip('/')}/{key[0]}/{name.stem}.png")
     _drawn[key] = picture
     return picture
+
+
+def picture_png(folder: Path, fingerprint: str, stem: str) -> bytes | None:
+    """The PNG of a stored picture, by the parts of its address (None for a name that is not a stored
+    picture's: only names of the store's own form are read, never a path)."""
+    if not (re.fullmatch(FINGERPRINT_PATTERN, fingerprint) and re.fullmatch(NAME_PATTERN, stem)):
+        return None
+    picture = _load(folder / fingerprint / f"{stem}.json")
+    return picture.png if picture else None
 
 
 def _load(path: Path) -> Picture | None:

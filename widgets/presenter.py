@@ -87,7 +87,7 @@ class PresenterApp(w.VBox):
         cite = Citations(g)
         about = w.VBox([
             self._disclosure("Review status of the content", sections.review_status(cite), "ros1-review-status"),
-            self._disclosure("Sources", cite.references([s.id for s in g.sources]), "ros1-references"),
+            self._disclosure("Sources", sections.all_sources(cite), "ros1-references"),
             self._disclosure("Keyboard", sections.keyboard(), "ros1-keyboard"),
         ])
         links = [panels.panel(Markup(course_links), "course-links")] if course_links else []

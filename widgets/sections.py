@@ -7,28 +7,32 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, get_args
 
 from markupsafe import Markup
 
+from content import Guidance
 from content.guidance import AFTER_ROS1_INHIBITOR, SETTING_NAMES, ActivityRow, Found, best_evidence_first, uk_setting
-from content.vocabulary import UK_SETTINGS
+from content.vocabulary import UK_SETTINGS, Topic
 
 from . import pictures
 from .citations import Citations
 from .render import render
+from .shared import shared
 from .words import ACTIVITY
 
 if TYPE_CHECKING:
-    from content.schema import Fact, Mutation, Partner, Step, Therapy
+    from content.schema import Fact, Mutation, Partner, Step
 
 
+@shared("disclaimer")
 def disclaimer(cite: Citations) -> Markup:
     """The course's disclaimer (education only, not for treatment decisions), in a box that stands out."""
     return render("disclaimer.html.j2", page=cite.guidance.page)
 
 
+@shared("disclaimer-line")
 def disclaimer_line(cite: Citations) -> Markup:
     """The disclaimer in one line, its full text behind a click (presenter mode on a projector)."""
     return render("disclaimer_line.html.j2", page=cite.guidance.page)
@@ -39,11 +43,12 @@ def keyboard() -> Markup:
     return render("keyboard.html.j2")
 
 
-def review_status(cite: Citations, today: dt.date | None = None) -> Markup:
-    """When the seed page and the course were last reviewed and are next due (and whether that is past), what
-    came of the course's review, and how many statements are past their review date or rest on sources the
-    course has not verified."""
-    g, today = cite.guidance, today or dt.date.today()
+@shared("review-status")
+def review_status(cite: Citations) -> Markup:
+    """When the seed page and the course were last reviewed and are next due (and whether that is past, on the
+    citations' day), what came of the course's review, and how many statements are past their review date or
+    rest on sources the course has not verified."""
+    g, today = cite.guidance, cite.today or dt.date.today()
     return render("review_status.html.j2", page=g.page, seed_due_past=g.page.next_review_due < today,
                   course_due_past=g.page.course_review.next_review_due < today, overdue=len(g.overdue(today)),
                   unverified=len(g.unverified_sources()), weak=len(g.weak_statements()))
@@ -54,6 +59,18 @@ def facts(cite: Citations, chosen: Sequence[Fact]) -> Markup:
     return render("facts.html.j2", items=[cite.fact(fact) for fact in chosen])
 
 
+@shared("topic")
+def topic_facts(cite: Citations, topic: str, *exclude: str) -> Markup:
+    """Every fact on one topic (except those named), as `facts` lists them."""
+    return facts(cite, [fact for fact in cite.guidance.facts(topic) if fact.id not in exclude])
+
+
+@shared("sources")
+def all_sources(cite: Citations) -> Markup:
+    """Every source of the course as a numbered reference list (cited in no statement of its own)."""
+    return cite.references([source.id for source in cite.guidance.sources])
+
+
 def partner_details(cite: Citations, partner: Partner, note: str | None = None, level: int = 3,
                     title: str | None = None) -> Markup:
     """A fusion partner: how it was named (`note`, for an alias), aliases, reported, frequency with its cohort,
@@ -62,12 +79,12 @@ def partner_details(cite: Citations, partner: Partner, note: str | None = None, 
                   title=title or f"{partner.symbol}-ROS1", notes=[cite.sourced(n) for n in partner.notes])
 
 
-def fusion_picture(cite: Citations, partner: Partner, brief: bool = False) -> Markup:
+def fusion_picture(cite: Citations, partner: Partner, brief: bool = False, inline: bool = False) -> Markup:
     """The fusion schematic, captioned by its alt text (`brief`: a short caption; the alt text stays on the
-    picture) and the source of the ROS1 breakpoints."""
+    picture) and the source of the ROS1 breakpoints (`inline`: the picture in the HTML, for a document)."""
     picture = pictures.schematic(cite.guidance, partner.symbol)
     caption = f"The {partner.symbol}-ROS1 fusion protein, not to scale." if brief else picture.alt
-    return picture.html(Markup("{} {}").format(caption, cite.cite(cite.guidance.ros1.sources)))
+    return picture.html(Markup("{} {}").format(caption, cite.cite(cite.guidance.ros1.sources)), inline)
 
 
 def fusion_protein(cite: Citations) -> Markup:
@@ -86,6 +103,7 @@ def partner_comparison(cite: Citations) -> Markup:
     return pictures.partner_frequencies(g).html(caption)
 
 
+@shared("options")
 def options(cite: Citations, line: str, caption: str | None = None, brief: bool = False) -> Markup:
     """The licensed ROS1 therapies as options in one line of treatment in the UK, each with its status in
     that line only, funded ones first (`brief`: the sources cited at the end of each reason, no column)."""
@@ -144,11 +162,14 @@ def activity_key() -> str:
     return f"Key: {legend}; the second line is the kind of evidence. The tables give each row's reason and sources."
 
 
-def activity_picture(cite: Citations, mutations: tuple[str, ...] = (), caption: str | None = None) -> Markup:
-    """The mutation x therapy grid (all mutations when none are named), captioned with its key."""
-    return pictures.activity_grid(cite.guidance, mutations).html(caption or activity_key())
+def activity_picture(cite: Citations, mutations: tuple[str, ...] = (), caption: str | None = None,
+                     inline: bool = False) -> Markup:
+    """The mutation x therapy grid (all mutations when none are named), captioned with its key (`inline`: the
+    picture in the HTML, for a document)."""
+    return pictures.activity_grid(cite.guidance, mutations).html(caption or activity_key(), inline)
 
 
+@shared("therapies")
 def therapies(cite: Citations) -> Markup:
     """Each therapy: class, binding type, headline results, intracranial activity, and its UK status in each
     setting (first line; after a ROS1 inhibitor), each under its own heading."""
@@ -161,16 +182,19 @@ def therapies(cite: Citations) -> Markup:
     return render("therapies_table.html.j2", cite=cite, therapies=rows, headings=headings)
 
 
-def side_effects(cite: Citations, therapies: Sequence[Therapy] | None = None, brief: bool = False) -> Markup:
-    """Each therapy's most common side effects (with frequencies) and what is monitored, with sources
-    (`brief`: the first statement of each only)."""
-    chosen = cite.guidance.therapies if therapies is None else therapies
+@shared("side-effects")
+def side_effects(cite: Citations, therapies: Sequence[str] | None = None, brief: bool = False) -> Markup:
+    """The named therapies' (every therapy's when None) most common side effects (with frequencies) and what is
+    monitored, with sources (`brief`: the first statement of each only)."""
+    g = cite.guidance
+    chosen = g.therapies if therapies is None else [g.therapy(name) for name in therapies]
     shown = 1 if brief else None
     rows = [{"name": t.name, "side_effects": [cite.sourced(e) for e in t.side_effects[:shown]],
              "monitoring": [cite.sourced(m) for m in t.monitoring[:shown]]} for t in chosen]
     return render("side_effects.html.j2", therapies=rows)
 
 
+@shared("brain")
 def brain(cite: Citations) -> Markup:
     """Each therapy's activity in the brain (intracranial responses, CNS progression), with sources."""
     rows = [(t.name, [cite.sourced(c) for c in t.cns]) for t in cite.guidance.therapies]
@@ -210,7 +234,21 @@ def step(cite: Citations, shown: Step, choices: Sequence[tuple[str, str | None]]
 
 def glossary(cite: Citations, *term_ids: str) -> Markup:
     """Glossary terms as a definition list (targets `#term-<id>`); definitions with claims show sources."""
-    return render("glossary.html.j2", cite=cite, terms=[cite.guidance.term(i) for i in term_ids])
+    return Markup('<dl class="ros1-glossary">{}</dl>').format(Markup("").join(term(cite, i) for i in term_ids))
+
+
+@shared("term")
+def term(cite: Citations, term_id: str) -> Markup:
+    """One glossary term and its definition, for a definition list."""
+    return render("term.html.j2", cite=cite, term=cite.guidance.term(term_id))
+
+
+def shared_catalogue(g: Guidance) -> list[tuple[Callable[..., Markup], tuple[str, ...]]]:
+    """The shared sections the app and the lessons show, with their arguments: what `ros1-course app`
+    renders once before any visitor arrives."""
+    return [(disclaimer, ()), (disclaimer_line, ()), (review_status, ()), (all_sources, ()), (therapies, ()),
+            (side_effects, ()), (brain, ()), *((options, (line,)) for line in ("first", "later")),
+            *((topic_facts, (topic,)) for topic in get_args(Topic)), *((term, (t.id,)) for t in g.glossary)]
 
 
 def plain_language(cite: Citations) -> Markup:

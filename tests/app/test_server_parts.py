@@ -23,11 +23,13 @@ from ros1_course.serve import (
     MEMORY_SHARE,
     PICTURES_PREFIX,
     SERVER_MIB,
+    SHARED_PREFIX,
     default_max_visitors,
     remove_run_folders,
 )
 from ros1_course.server import CELL_ERROR, OneLineCellErrors, SharedBytecode, share_compiled_page_templates
 from widgets.pictures import PICTURE_STORE
+from widgets.shared import SHARED_HTML_STORE
 
 SCRIPT = shutil.which("ros1-course", path=str(Path(sys.executable).parent))
 GIB = 2**30
@@ -80,11 +82,13 @@ def test_freed_memory_goes_back_to_the_system() -> None:
 def test_only_the_folders_this_run_made_are_removed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     snapshot, drawn = tmp_path / f"{CONTENT_PREFIX}run1", tmp_path / f"{PICTURES_PREFIX}run1"
-    for folder in (snapshot, drawn):
+    rendered = tmp_path / f"{SHARED_PREFIX}run1"
+    for folder in (snapshot, drawn, rendered):
         folder.mkdir()
         (folder / "inside").write_text("made by the run")
-    assert remove_run_folders({SNAPSHOT_VARIABLE: str(snapshot), PICTURE_STORE: str(drawn)}) == [snapshot, drawn]
-    assert not snapshot.exists() and not drawn.exists()
+    environ = {SNAPSHOT_VARIABLE: str(snapshot), PICTURE_STORE: str(drawn), SHARED_HTML_STORE: str(rendered)}
+    assert remove_run_folders(environ) == [snapshot, drawn, rendered]
+    assert not snapshot.exists() and not drawn.exists() and not rendered.exists()
 
     elsewhere, nested = tmp_path / "a-maintainers-folder", tmp_path / "deeper" / f"{CONTENT_PREFIX}run2"
     for folder in (elsewhere, nested):

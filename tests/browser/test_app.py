@@ -15,6 +15,9 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from content import Guidance
+from widgets.pictures import schematic
+
+from .conftest import APP_READY_MS
 
 pytestmark = pytest.mark.browser
 
@@ -115,6 +118,31 @@ def test_choosing_ezr_changes_the_partner_view(
     expect(explorer.get_by_role("heading", name="CD74-ROS1")).to_have_count(0)
     expect(explorer.get_by_role("img").first).to_have_attribute("alt", re.compile("EZR"))
     snapshot(page, "02-partner-ezr")
+
+
+def test_a_partner_choice_sends_its_picture_by_address_not_inside_the_message(
+    open_app: Callable[[], Page], guidance: Guidance
+) -> None:
+    received: list[int] = []
+    page = open_app()
+    page.on("websocket", lambda socket: socket.on("framereceived", lambda frame: received.append(len(frame))))
+    page.reload()  # so the page's kernel socket opens with the listener in place
+    page.get_by_role("tab", name="The fusion").wait_for(timeout=APP_READY_MS)
+    explorer = open_section(page, "The fusion").locator(".ros1-partner-explorer")
+    expect(explorer.get_by_role("heading", name="CD74-ROS1")).to_be_visible()
+    before = sum(received)
+
+    explorer.get_by_label("Fusion partner").select_option("EZR")
+
+    expect(explorer.get_by_role("heading", name="EZR-ROS1")).to_be_visible()
+    picture = explorer.get_by_role("img", name=re.compile("EZR"))
+    address = f"/ros1-course/pictures/{guidance.knowledge.fingerprint}/schematic-EZR.png"
+    expect(picture).to_have_attribute("src", address)
+    page.wait_for_function("image => image.complete && image.naturalWidth > 0", arg=picture.element_handle())
+    png = schematic(guidance, "EZR").png
+    assert picture.evaluate("image => image.naturalWidth") == schematic(guidance, "EZR").size[0]
+    sent = sum(received) - before
+    assert 0 < sent < len(png), f"the partner choice sent {sent} bytes; the picture alone is {len(png)}"
 
 
 def test_no_mutation_chosen_shows_a_message_not_an_error(open_app: Callable[[], Page]) -> None:

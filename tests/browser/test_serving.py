@@ -53,6 +53,11 @@ FORBIDDEN_PATHS = (
     "/api/contents/pyproject.toml",
     "/api/kernels",
     "/../../etc/passwd",
+    "/ros1-course/pictures/",
+    "/ros1-course/pictures/../pyproject.toml",
+    "/ros1-course/pictures/%2e%2e/%2e%2e/pyproject.png",
+    "/ros1-course/pictures/0123456789ab/..%2f..%2fpyproject.png",
+    "/ros1-course/pictures/0123456789ab/schematic-CD74.json",
 )
 # Voila 0.5.13's template-static handler answers a `..` path with a bare 500 (an unpacking error), never the file.
 TEMPLATE_TRAVERSAL_PATHS = (
@@ -136,13 +141,14 @@ def test_with_a_token_every_course_page_asks_for_it(tmp_path: Path, guidance: Gu
     command = [str(BIN / "ros1-course"), "app", "--port", str(port), "--no-browser", "--pool", "0", "--token", token]
     with running(command, f"http://127.0.0.1:{port}/", VOILA_READY, tmp_path / "app.log", token=token) as server:
         assert f"Serving the ROS1 course on http://127.0.0.1:{port}/?token={token}" in server.log_text()
-        for path in ("/", "/voila/render/app.ipynb", f"/voila/render/{guidance.lessons[0].file}"):
+        picture = f"/ros1-course/pictures/{guidance.knowledge.fingerprint}/schematic-CD74.png"
+        for path in ("/", "/voila/render/app.ipynb", f"/voila/render/{guidance.lessons[0].file}", picture):
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
             connection.request("GET", path)  # no token, no cookie
             refused = connection.getresponse()
             body = refused.read().decode()
             assert refused.status == 302 and refused.getheader("Location", "").startswith("/login"), path
-            assert guidance.lessons[0].title not in body
+            assert guidance.lessons[0].title not in body and "PNG" not in body
             connection.request("GET", f"{path}?token={token}")
             served = connection.getresponse()
             assert served.status == 200, path
@@ -168,6 +174,25 @@ def test_without_no_browser_the_command_opens_the_app_from_a_page_that_stays_off
     page = Path(urlsplit(opened.read_text(encoding="utf-8").strip()).path).read_text(encoding="utf-8")
     assert f"http://127.0.0.1:{port}/" in page
     assert "https://" not in page and "cdn." not in page
+
+
+def test_the_pictures_are_served_read_only_by_their_address(app_server: Server, guidance: Guidance) -> None:
+    parts = urlsplit(app_server.url)
+    address = f"/ros1-course/pictures/{guidance.knowledge.fingerprint}/schematic-CD74.png"
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    connection.request("GET", address)
+    served = connection.getresponse()
+    png = served.read()
+    assert served.status == 200 and served.getheader("Content-Type") == "image/png"
+    assert png.startswith(b"\x89PNG") and "immutable" in served.getheader("Cache-Control", "")
+    connection.request("GET", address.replace("CD74", "NOPE"))
+    missing = connection.getresponse()
+    missing.read()
+    connection.request("PUT", address, body=b"x")
+    written = connection.getresponse()
+    written.read()
+    connection.close()
+    assert missing.status == 404 and written.status in (403, 405)
 
 
 def test_the_command_refuses_a_port_in_use(app_server: Server) -> None:

@@ -98,3 +98,53 @@ def test_changed_content_is_a_new_version_of_the_store(edit_content, tmp_path: P
     chart = pictures.partner_frequencies(changed)
     assert "EZR 18.0%" in chart.alt, "the chart follows the changed content, not the stored one"
     assert (tmp_path / changed.knowledge.fingerprint / "partner-frequencies.json").is_file()
+
+
+@pytest.fixture
+def served_pictures(tmp_path: Path, guidance, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The store as `ros1-course app` fills it, with the server's picture address named for the kernels."""
+    pictures.fill_store(guidance, tmp_path)
+    monkeypatch.setenv(pictures.PICTURE_STORE, str(tmp_path))
+    monkeypatch.setenv(pictures.PICTURE_URL, "/course/ros1-course/pictures")
+    monkeypatch.setattr(pictures, "_drawn", {})
+    return tmp_path
+
+
+def test_a_served_page_refers_to_a_stored_picture_by_its_address(served_pictures: Path, guidance) -> None:
+    fingerprint = guidance.knowledge.fingerprint
+    explorer = FusionPartnerExplorer(guidance)
+    explorer.partner = "EZR"
+    schematic = pictures.schematic(guidance, "EZR")
+    address = f"/course/ros1-course/pictures/{fingerprint}/schematic-EZR.png"
+    width, height = schematic.size
+    assert f'<img src="{address}" alt="' in explorer.schematic.value
+    assert f'width="{width}" height="{height}"' in explorer.schematic.value
+    assert "data:image/png" not in explorer.schematic.value
+    assert pictures.picture_png(served_pictures, fingerprint, "schematic-EZR") == schematic.png
+    # what a partner choice sends is the text around the picture, not the picture
+    inline = schematic.html(schematic.alt, inline=True)
+    assert len(explorer.schematic.value) < len(inline) - len(schematic.png)
+
+
+def test_a_handout_carries_its_pictures_even_on_a_server_that_serves_them(served_pictures: Path, guidance) -> None:
+    html = handout_html(guidance, "EZR", ["G2032R", "D2033N"], "crizotinib")
+    assert "/ros1-course/pictures/" not in html
+    assert html.count('<img src="data:image/png;base64,') == 2
+
+
+def test_without_the_server_a_page_carries_its_pictures(tmp_path: Path, guidance, monkeypatch) -> None:
+    pictures.fill_store(guidance, tmp_path)
+    monkeypatch.setenv(pictures.PICTURE_STORE, str(tmp_path))
+    monkeypatch.delenv(pictures.PICTURE_URL, raising=False)
+    monkeypatch.setattr(pictures, "_drawn", {})
+    assert '<img src="data:image/png;base64,' in FusionPartnerExplorer(guidance).schematic.value
+
+
+@pytest.mark.parametrize("fingerprint, name", [
+    ("{fingerprint}", "../schematic-EZR"), ("{fingerprint}", "schematic-EZR/../schematic-EZR"),
+    ("{fingerprint}", ".schematic-EZR"), ("..", "schematic-EZR"), ("{fingerprint}", "schematic-NOPE"),
+    ("0000000000ab", "schematic-EZR"), ("{fingerprint}/..", "schematic-EZR"),
+])
+def test_the_store_gives_only_its_own_pictures(served_pictures: Path, guidance, fingerprint: str, name: str) -> None:
+    assert pictures.picture_png(served_pictures, fingerprint.format(fingerprint=guidance.knowledge.fingerprint),
+                                name) is None
