@@ -3,9 +3,10 @@ and one HTML output on stock Voila, default settings, same pinned versions), on 
 
 For each: first widget visible in headless Chromium (median of 5 visits) and the CPU the server and its
 kernels spent on each visit (kernel start to first widget, with the pool's refill for the app), answer shown
-after a choice (median of 5), resident memory of one visitor's kernel, 30 visitors arriving over 60 seconds
-(random times, fixed seed; each one's time to first widget: p50, p95), 30 simultaneous visitors (time until
-each page is served: p50, p95, failures), then kernels alive and memory held 3 minutes after they leave.
+after a choice (median of 5) with the KiB the kernel sent the page for it, resident memory of one visitor's
+kernel, 30 visitors arriving over 60 seconds (random times, fixed seed; each one's time to first widget: p50,
+p95), 30 simultaneous visitors (time until each page is served: p50, p95, failures), then kernels alive and
+memory held 3 minutes after they leave.
 Prints each figure, the ratio app/floor and the issue's target, and writes benchmarks/results-app.json.
 Nothing is asserted.
 """
@@ -58,6 +59,7 @@ class Figures:
     first_widget_ms: float = 0.0
     visit_cpu_s: float = 0.0
     answer_ms: float = 0.0
+    answer_kib: float = 0.0
     kernel_rss_mib: float = 0.0
     kernel_uss_mib: float = 0.0
     served_p50_s: float = 0.0
@@ -170,11 +172,17 @@ def first_widget_ms(browser: Browser, url: str) -> float:
     return elapsed
 
 
-def answer_ms(page: Page, choose: str, expect: str, select: str, region: str) -> float:
+def answer_ms(page: Page, choose: str, expect: str, select: str, region: str,
+              received: list[int]) -> tuple[float, float]:
+    """How long a choice took to show its answer, and how many KiB the kernel sent the page for it (its messages
+    until half a second after the answer showed)."""
+    before = sum(received)
     start = time.perf_counter()
     page.locator(select).first.select_option(choose)
     page.locator(region).filter(has_text=expect).first.wait_for(timeout=30_000)
-    return (time.perf_counter() - start) * 1000
+    elapsed = (time.perf_counter() - start) * 1000
+    page.wait_for_timeout(500)
+    return elapsed, (sum(received) - before) / 1024
 
 
 def served_seconds(url: str) -> float | None:
@@ -207,13 +215,16 @@ def measure(name: str, command: list[str], cwd: Path, url: str, browser: Browser
 
         context = browser.new_context()
         page = context.new_page()
+        received: list[int] = []
+        page.on("websocket", lambda socket: socket.on("framereceived", lambda frame: received.append(len(frame))))
         page.goto(url)
         page.locator(".jupyter-widgets").first.wait_for(state="visible", timeout=120_000)
         if answer.get("open"):
             page.get_by_role("tab", name=answer["open"], exact=True).click()
-        answers = [answer_ms(page, choice, answer["expect"].format(choice), answer["select"], answer["region"])
-                   for choice in answer["choices"]]
-        figures.answer_ms = statistics.median(answers)
+        answered = [answer_ms(page, choice, answer["expect"].format(choice), answer["select"], answer["region"],
+                              received) for choice in answer["choices"]]
+        answers, sizes = [ms for ms, _ in answered], [kib for _, kib in answered]
+        figures.answer_ms, figures.answer_kib = statistics.median(answers), statistics.median(sizes)
         rss = sorted(p.memory_info().rss / 2**20 for p in kernels(server))
         figures.kernel_rss_mib = max(rss) if rss else 0.0
         uss = sorted(p.memory_full_info().uss / 2**20 for p in kernels(server))  # its own pages, not shared ones
@@ -240,8 +251,8 @@ def measure(name: str, command: list[str], cwd: Path, url: str, browser: Browser
         time.sleep(AFTER_CLASS_SECONDS)
         figures.kernels_after = len(kernels(server))
         figures.memory_after_mib = tree_rss_mib(server)
-        figures.samples = {"first_widget_ms": visits, "visit_cpu_s": cpu, "answer_ms": answers, "served_s": ok,
-                           "arrival_s": came, "kernel_rss_mib": rss, "kernel_uss_mib": uss}
+        figures.samples = {"first_widget_ms": visits, "visit_cpu_s": cpu, "answer_ms": answers, "answer_kib": sizes,
+                           "served_s": ok, "arrival_s": came, "kernel_rss_mib": rss, "kernel_uss_mib": uss}
     finally:
         process.terminate()
         try:
@@ -273,6 +284,7 @@ def report(floor: Figures, app: Figures) -> None:
         ("first widget visible (median, ms)", "first_widget_ms", "ratio <= 0.8"),
         ("CPU per visitor, kernel start to first widget (s)", "visit_cpu_s", "ratio <= 1.0"),
         ("answer after a choice (median, ms)", "answer_ms", "ratio <= 1.2 and app < 100 ms"),
+        ("sent to the page for a choice (median, KiB)", "answer_kib", "no picture re-sent"),
         ("one visitor's kernel (RSS, MiB)", "kernel_rss_mib", "ratio <= 1.2"),
         ("one visitor's kernel, its own pages (USS, MiB)", "kernel_uss_mib", ""),
         (f"{CLASS_SIZE} over {ARRIVAL_SECONDS} s: first widget p50 (s)", "arrival_p50_s", ""),

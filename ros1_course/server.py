@@ -52,7 +52,7 @@ from .kernel_forks import PROVISIONER_NAME, ForkServer
 from .kernel_guard import PREFIX, KernelGuard
 from .navigation import APP_FILE, PROGRESS_EXPORT, contents_html, course_pages
 from .record import LearningRecord
-from .serve import remove_run_folders
+from .serve import ALLOCATOR_MARK, SERVER_ALLOCATOR, remove_run_folders
 
 FIRST_LESSON_POOL = 1
 GUARD_SETTING = "ros1_course_guard"
@@ -258,6 +258,9 @@ class CourseVoila(Voila):
 def main(argv: list[str] | None = None) -> None:
     """Run the course's Voila server with these command-line arguments; when it stops, remove the snapshot,
     picture and shared-section folders `ros1-course app` made for it."""
+    if os.environ.get(ALLOCATOR_MARK):  # this process's allocator only, not its kernels'
+        for variable in SERVER_ALLOCATOR:
+            os.environ.pop(variable, None)
     try:
         CourseVoila.launch_instance(argv if argv is not None else sys.argv[1:])
     finally:

@@ -18,6 +18,7 @@ from voila.exporter import VoilaExporter
 from content.snapshot import SNAPSHOT_VARIABLE
 from ros1_course.memory import return_freed_memory
 from ros1_course.serve import (
+    ALLOCATOR_MARK,
     CONTENT_PREFIX,
     KERNEL_MIB,
     MEMORY_SHARE,
@@ -26,6 +27,7 @@ from ros1_course.serve import (
     SHARED_PREFIX,
     default_max_visitors,
     remove_run_folders,
+    voila_environment,
 )
 from ros1_course.server import CELL_ERROR, OneLineCellErrors, SharedBytecode, share_compiled_page_templates
 from widgets.pictures import PICTURE_STORE
@@ -123,3 +125,9 @@ def test_voila_page_environments_share_one_bytecode_cache() -> None:
     one, other = VoilaExporter(template_name="lab").environment, VoilaExporter(template_name="lab").environment
     assert one is not other
     assert isinstance(one.bytecode_cache, SharedBytecode) and one.bytecode_cache is other.bytecode_cache
+
+
+def test_the_server_gets_the_c_allocator_unless_one_was_chosen() -> None:
+    assert voila_environment({})["PYTHONMALLOC"] == "malloc"
+    chosen = voila_environment({"PYTHONMALLOC": "debug"})
+    assert chosen["PYTHONMALLOC"] == "debug" and ALLOCATOR_MARK not in chosen

@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import nbformat
+import psutil
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -193,6 +194,19 @@ def test_the_pictures_are_served_read_only_by_their_address(app_server: Server, 
     written.read()
     connection.close()
     assert missing.status == 404 and written.status in (403, 405)
+
+
+def test_the_server_allocates_with_the_c_allocator_and_its_kernels_do_not(app_server: Server) -> None:
+    def environment(pid: int) -> set[bytes]:
+        return set(Path(f"/proc/{pid}/environ").read_bytes().split(b"\0"))
+
+    if not Path(f"/proc/{app_server.process.pid}/environ").exists():
+        pytest.skip("no /proc to read a process's environment from")
+    assert b"PYTHONMALLOC=malloc" in environment(app_server.process.pid)
+    children = psutil.Process(app_server.process.pid).children(recursive=True)
+    assert children, "the fork server and the preheated kernels"
+    for child in children:
+        assert not any(entry.startswith(b"PYTHONMALLOC=") for entry in environment(child.pid)), child.cmdline()
 
 
 def test_the_command_refuses_a_port_in_use(app_server: Server) -> None:
