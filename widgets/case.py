@@ -14,7 +14,7 @@ from . import sections
 from .citations import Citations
 from .controls import labelled
 from .render import box
-from .style import root, row, show
+from .style import root, row, show, text
 from .terms import with_terms
 
 if TYPE_CHECKING:
@@ -52,15 +52,15 @@ class CaseStepper(w.VBox):
             self._preset(kind, name)
         self.back_button = w.Button(description="Back", icon="arrow-left", tooltip="Previous step")
         self.next_button = w.Button(description="Next", icon="arrow-right", tooltip="Next step")
-        self.position = w.HTML()
+        self.position = text()
         self.progress = w.IntProgress(min=0, max=len(self.steps), value=1, description="Progress")
-        self.step_view = w.HTML()
-        self.choice_detail = w.HTML()
-        self.hint = w.HTML()
-        self.outcome = w.HTML()
+        self.step_view = text()
+        self.choice_detail = text()
+        self.hint = text()
+        self.outcome = text()
         self.index = min(max(step, 0), len(self.steps) - 1)
         super().__init__([
-            w.HTML(Markup("<h3>The case: {}</h3>").format(g.page.title)),
+            text(Markup("<h3>The case: {}</h3>").format(g.page.title)),
             row(self.position, self.progress),
             self.step_view, *self.choices.values(), self.choice_detail, self.hint, self.outcome,
             row(self.back_button, self.next_button),

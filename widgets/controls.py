@@ -13,6 +13,7 @@ from markupsafe import Markup
 from content import UnknownEntryError
 
 from .render import box
+from .style import text
 
 T = TypeVar("T")
 
@@ -27,7 +28,7 @@ class CheckboxGroup(w.VBox):
     def __init__(self, options: Sequence[str], description: str, value: Sequence[str] = ()) -> None:
         self.options = tuple(options)
         self.description = description
-        self.label = w.HTML(Markup('<div class="ros1-group-label">{}</div>').format(description))
+        self.label = text(Markup('<div class="ros1-group-label">{}</div>').format(description))
         # One layout and style shared by the boxes: fewer widget models to create and send to the browser.
         layout, box_style = w.Layout(width="auto"), CheckboxStyle()
         self.boxes = [

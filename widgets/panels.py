@@ -16,12 +16,12 @@ from content.vocabulary import Topic
 
 from . import sections
 from .citations import Citations
-from .style import ROOT_CLASS
+from .style import ROOT_CLASS, text
 
 
 def panel(html: Markup, name: str) -> w.HTML:
     """A section's HTML in a widget marked with the course's classes."""
-    shown = w.HTML(str(html))
+    shown = text(str(html))
     shown.add_class(ROOT_CLASS)
     shown.add_class(f"ros1-{name}")
     return shown

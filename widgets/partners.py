@@ -15,7 +15,7 @@ from . import sections
 from .citations import Citations
 from .controls import labelled, resolve_typed
 from .render import box
-from .style import root, row, show
+from .style import root, row, show, text
 from .terms import with_terms
 
 if TYPE_CHECKING:
@@ -49,18 +49,18 @@ class FusionPartnerExplorer(w.VBox):
         self.find = labelled(w.Text(description="Find by name or alias",
                                     placeholder="type a name, press Enter", continuous_update=False))
         self.find.add_class("ros1-stack")
-        self.find_message = w.HTML()
+        self.find_message = text()
         self.view = labelled(w.ToggleButtons(
             options=[THIS_PARTNER, COMPARE], description="View",
             tooltips=["One partner in detail", "Reported frequencies compared"]))
-        self.details = w.HTML()
+        self.details = text()
         self.details.add_class("ros1-partner-details")
-        self.schematic = w.HTML()
+        self.schematic = text()
         self.comparison = w.HTML()
         self._partner_pane = w.VBox([self.details, self.schematic])
         show(self.comparison, False)
         super().__init__([
-            w.HTML("<h3>ROS1 fusion partners</h3>"),
+            text("<h3>ROS1 fusion partners</h3>"),
             row(self.partner_menu, self.find),
             self.find_message, self.view, self._partner_pane, self.comparison,
         ])

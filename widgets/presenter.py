@@ -21,7 +21,7 @@ from .partners import FusionPartnerExplorer
 from .quiz import Quiz, Recorder
 from .render import box
 from .resistance import NOT_STATED, ResistanceExplorer
-from .style import root, row, style
+from .style import column, root, row, style, text
 
 HANDOUT_FILE = "ros1-handout.html"
 # Writes the handout for (guidance, partner, mutations, therapy progressed on or None) as one HTML document.
@@ -65,7 +65,7 @@ class PresenterApp(w.VBox):
             "Self-check": lambda: [Quiz(g, record=record)],
         }
         self._built: dict[str, w.VBox] = {}
-        self.navigation = w.Tab(children=[w.VBox() for _ in self._builders], titles=list(self._builders))
+        self.navigation = w.Tab(children=[column() for _ in self._builders], titles=list(self._builders))
         self.navigation.observe(self._open_tab, "selected_index")
         self.section_menu = w.Dropdown(options=list(self._builders), description="Section",
                                        layout=w.Layout(width="auto"))
@@ -79,13 +79,13 @@ class PresenterApp(w.VBox):
                                         tooltip="Larger text and controls for a projector",
                                         layout=w.Layout(width="auto"))
         self.presenter.observe(self._set_presenter, "value")
-        self.handout_link = w.HTML()
+        self.handout_link = text()
         self.prepare = w.Button(description="Prepare handout", layout=w.Layout(width="auto"),
                                 tooltip="One printable HTML file of the case as chosen in the explorers")
         self.prepare.on_click(self._prepare_handout)
         self.observe(self._choices_changed, ["partner", "mutations", "progressed_on"])
         cite = Citations(g)
-        about = w.VBox([
+        about = column([
             self._disclosure("Review status of the content", sections.review_status(cite), "ros1-review-status"),
             self._disclosure("Sources", sections.all_sources(cite), "ros1-references"),
             self._disclosure("Keyboard", sections.keyboard(), "ros1-keyboard"),
@@ -94,7 +94,7 @@ class PresenterApp(w.VBox):
         super().__init__([
             style("course.css", "presenter.css"),
             *links,
-            row(w.HTML("<h1>ROS1-rearranged lung cancer: a case</h1>"), self.presenter).add_class("ros1-app-bar"),
+            row(text("<h1>ROS1-rearranged lung cancer: a case</h1>"), self.presenter).add_class("ros1-app-bar"),
             panels.disclaimer(g).add_class("ros1-disclaimer-full"),
             panels.panel(sections.disclaimer_line(cite), "disclaimer-line"),
             row(self.section_menu, self.previous_section, self.next_section).add_class("ros1-section-menu"),
@@ -112,7 +112,7 @@ class PresenterApp(w.VBox):
         """The section with this tab title, built the first time it is asked for."""
         if title not in self._built:
             box_ = self.navigation.children[list(self._builders).index(title)]
-            box_.children = (w.HTML(Markup("<h2>{}</h2>").format(title)), *self._builders[title]())
+            box_.children = (text(Markup("<h2>{}</h2>").format(title)), *self._builders[title]())
             box_.add_class("ros1-section")
             self._built[title] = box_
         return self._built[title]
@@ -128,14 +128,14 @@ class PresenterApp(w.VBox):
             self.navigation.selected_index = index
 
     def _facts(self, heading: str, topic: str) -> w.VBox:
-        return w.VBox([w.HTML(Markup("<h3>{}</h3>").format(heading)), panels.facts(topic, self.guidance)])
+        return column([text(Markup("<h3>{}</h3>").format(heading)), panels.facts(topic, self.guidance)])
 
     def _options(self, heading: str, line: str) -> w.VBox:
-        return w.VBox([w.HTML(Markup("<h3>{}</h3>").format(heading)), panels.options(line, self.guidance)])
+        return column([text(Markup("<h3>{}</h3>").format(heading)), panels.options(line, self.guidance)])
 
     @staticmethod
     def _section(heading: str, html: Markup) -> w.VBox:
-        return w.VBox([w.HTML(Markup("<h3>{}</h3>").format(heading)), panels.panel(html, "section")])
+        return column([text(Markup("<h3>{}</h3>").format(heading)), panels.panel(html, "section")])
 
     def _fusion(self) -> list[w.Widget]:
         explorer = FusionPartnerExplorer(self.guidance, partner=self.partner)
@@ -155,7 +155,7 @@ class PresenterApp(w.VBox):
     @staticmethod
     def _disclosure(summary: str, html: str, name: str) -> w.HTML:
         """Content behind a native disclosure (<details>): opens with a click, Enter or Space."""
-        opener = w.HTML(Markup("<details><summary>{}</summary>{}</details>").format(summary, Markup(html)))
+        opener = text(Markup("<details><summary>{}</summary>{}</details>").format(summary, Markup(html)))
         root(opener, "ros1-about", name)
         return opener
 
@@ -163,8 +163,8 @@ class PresenterApp(w.VBox):
         (self.add_class if change["new"] else self.remove_class)("ros1-presenter")
 
     def _handout_bar(self) -> w.VBox:
-        return w.VBox([
-            w.HTML("<h2>Handout</h2><p>A printable page of the case as chosen: the fusion partner under "
+        return column([
+            text("<h2>Handout</h2><p>A printable page of the case as chosen: the fusion partner under "
                    "<em>The fusion</em>, the mutations and the therapy progressed on under <em>Progression and "
                    "resistance</em>.</p>"),
             row(self.prepare, self.handout_link).add_class("ros1-handout-bar"),

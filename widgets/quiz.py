@@ -19,7 +19,7 @@ from content.guidance import QuizQuestion
 from .citations import Citations
 from .controls import CheckboxGroup, labelled
 from .render import box
-from .style import root, row
+from .style import column, root, row, text
 from .terms import with_terms
 
 
@@ -54,9 +54,9 @@ class QuestionCard(w.VBox):
             self.answer = CheckboxGroup(question.options, question.prompt)
         self.check_button = w.Button(description="Check answer",
                                      tooltip=f"Check your answer to question {number}")
-        self.feedback = w.HTML()
+        self.feedback = text()
         super().__init__([
-            w.HTML(f"<p>{how}</p>"), self.answer, self.check_button, self.feedback])
+            text(f"<p>{how}</p>"), self.answer, self.check_button, self.feedback])
         self.add_class("ros1-question")
         self.check_button.on_click(self.check)
         self.answer.observe(self._answer_changed, "value")
@@ -109,20 +109,20 @@ class Quiz(w.VBox):
         self.questions = self.guidance.questions(lesson)
         self._cards: dict[int, QuestionCard] = {}
         self.index = 0
-        self.position = w.HTML()
-        self.score = w.HTML()
+        self.position = text()
+        self.score = text()
         self.previous_button = w.Button(description="Previous question", icon="arrow-left")
         self.next_button = w.Button(description="Next question", icon="arrow-right")
-        self.stage = w.VBox()
+        self.stage = column()
         title = "Check your understanding" + (f": lesson {lesson}" if lesson is not None else "")
         which = f"lesson {lesson}" if lesson is not None else "this course"
         body: list[w.Widget] = [self.position, self.stage, self.score,
                                 row(self.previous_button, self.next_button)] if self.questions else [
-            w.HTML(box(f"There are no self-check questions for {which} yet.", "message"))]
+            text(box(f"There are no self-check questions for {which} yet.", "message"))]
         if self.record and self.questions:
-            body.append(w.HTML("<p><em>Your checked answers are saved in your learning record on this computer: "
+            body.append(text("<p><em>Your checked answers are saved in your learning record on this computer: "
                                "<code>ros1-course record</code> shows your progress.</em></p>"))
-        super().__init__([w.HTML(Markup("<h3>{}</h3>").format(title)), *body])
+        super().__init__([text(Markup("<h3>{}</h3>").format(title)), *body])
         root(self, "ros1-quiz")
         self.previous_button.on_click(lambda _button: self.go(self.index - 1))
         self.next_button.on_click(lambda _button: self.go(self.index + 1))

@@ -17,7 +17,7 @@ from . import sections
 from .citations import Citations
 from .controls import CheckboxGroup, labelled, resolve_typed
 from .render import box
-from .style import root, row
+from .style import column, root, row, text
 from .terms import with_terms
 
 if TYPE_CHECKING:
@@ -53,12 +53,12 @@ class ResistanceExplorer(w.VBox):
         self.find = labelled(w.Text(description="Add a mutation by any spelling",
                                     placeholder="e.g. p.Gly2032Arg, press Enter", continuous_update=False))
         self.find.add_class("ros1-stack")
-        self.find_message = w.HTML()
+        self.find_message = text()
         self.table = w.HTML(layout=w.Layout(flex="3 1 560px"))
         self.heatmap = w.HTML(self._heatmap_html(), layout=w.Layout(flex="2 1 420px"))
         super().__init__([
-            w.HTML("<h3>Resistance mutations and therapy activity</h3>"),
-            row(self.mutation_boxes, w.VBox([self.progressed_on_menu, self.find, self.find_message])),
+            text("<h3>Resistance mutations and therapy activity</h3>"),
+            row(self.mutation_boxes, column([self.progressed_on_menu, self.find, self.find_message])),
             row(self.table, self.heatmap),
         ])
         root(self, "ros1-resistance-explorer")
