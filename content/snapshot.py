@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .fingerprint import content_fingerprint
 from .knowledge import Knowledge
+from .private import written_privately
 from .records import as_records
 
 SNAPSHOT_VARIABLE = "ROS1_COURSE_SNAPSHOTS"
@@ -46,7 +47,7 @@ def read_snapshot(content_dir: Path, environ: dict[str, str] | os._Environ[str] 
     if not directory:
         return None
     path = snapshot_path(Path(directory), content_fingerprint(content_dir))
-    if not path.is_file() or not _private(path) or not _private(path.parent):
+    if not path.is_file() or not written_privately(path):
         return None
     try:
         with path.open("rb") as source:
@@ -57,9 +58,3 @@ def read_snapshot(content_dir: Path, environ: dict[str, str] | os._Environ[str] 
         return None
     return knowledge
 
-
-def _private(path: Path) -> bool:
-    """Whether `path` belongs to this user and nobody else may write it (a snapshot is code to pickle)."""
-    status = path.stat()
-    owner = getattr(os, "getuid", lambda: status.st_uid)()
-    return status.st_uid == owner and not status.st_mode & 0o022

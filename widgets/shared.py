@@ -23,6 +23,7 @@ from typing import Any, Concatenate, ParamSpec
 from markupsafe import Markup
 
 from content import Guidance
+from content.private import written_privately
 
 from .citations import Citations
 
@@ -108,19 +109,10 @@ def _load(fingerprint: str, day: dt.date) -> dict[str, Rendered]:
         return {}
     path = store_file(Path(folder), fingerprint, day)
     try:
-        if not _private(path):
+        if not written_privately(path):
             return {}
         stored = json.loads(path.read_text(encoding="utf-8"))
         return {key: Rendered(Markup(entry["html"]), tuple(entry["cited"])) for key, entry in stored.items()}
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return {}  # missing or unreadable: render here
 
-
-def _private(path: Path) -> bool:
-    """Whether `path` and its folder belong to this user and nobody else may write them (their HTML goes into
-    pages as it is)."""
-    for part in (path, path.parent):
-        status = part.stat()
-        if status.st_uid != os.getuid() or status.st_mode & 0o022:
-            return False
-    return True
