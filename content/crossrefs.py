@@ -55,7 +55,8 @@ def check_references(knowledge: Knowledge, today: dt.date | None = None) -> list
         checked = getattr(record, "checked", None)
         if isinstance(checked, dt.date) and checked > today:
             found.add(file, (*location, "checked"), f"{checked} is in the future")
-        if isinstance(record, schema.Source) or not cited or not all(i in sources for i in cited):
+        if (isinstance(record, schema.Source) or "checked" not in type(record).model_fields or not cited
+                or not all(i in sources for i in cited)):
             continue
         verified = any(sources[i].verified for i in cited)
         if checked is not None and not verified:
@@ -99,6 +100,8 @@ def check_references(knowledge: Knowledge, today: dt.date | None = None) -> list
         | therapies
         | mutations
     )
+    if knowledge.case_partner not in {partner.symbol for partner in knowledge.partners}:
+        found.add("scenario.yaml", ("partner",), f"unknown fusion partner {knowledge.case_partner!r}")
     for index, step in enumerate(knowledge.steps):
         for name_index, name in enumerate(step.teaches):
             if name not in teachable:

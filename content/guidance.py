@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from .currency import PassedEvent, TimeSensitive, passed_events, pending_events, time_sensitive_statements
 from .errors import UnknownEntryError
 from .fingerprint import DEFAULT_CONTENT_DIR
 from .knowledge import Knowledge
@@ -197,6 +198,19 @@ class Guidance:
         """Statements resting only on unverified sources, or only on news or manufacturer pages."""
         return weak_statements(self.knowledge)
 
+    def time_sensitive(self) -> list[TimeSensitive]:
+        """Every time-sensitive statement (regulatory, funding, guideline, trial status), ordered by when it
+        could first have changed: the maintainer's checklist before a release."""
+        return time_sensitive_statements(self.knowledge)
+
+    def passed_events(self, today: dt.date) -> list[PassedEvent]:
+        """Expected events whose date is before `today`: each a statement to re-check."""
+        return passed_events(self.knowledge, today)
+
+    def pending_events(self, today: dt.date) -> list[tuple[TimeSensitive, Any]]:
+        """Expected events still to come, soonest first, each with its statement."""
+        return pending_events(self.knowledge, today)
+
     def past_review(self, checked: dt.date, today: dt.date | None = None) -> bool:
         """Whether a statement last checked on `checked` is past its review date (the page's interval)."""
         return add_months(checked, self.page.review_every_months) < (today or dt.date.today())
@@ -217,6 +231,11 @@ class Guidance:
     @property
     def ros1(self) -> schema.Ros1Gene:
         return self.knowledge.ros1
+
+    @property
+    def case_partner(self) -> schema.Partner:
+        """The case's own fusion partner (the seed's scenario: CD74)."""
+        return self.partner(self.knowledge.case_partner)
 
     @property
     def steps(self) -> list[schema.Step]:

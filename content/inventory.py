@@ -56,6 +56,8 @@ def _says(record: schema.Model, owner: str, answers: Mapping[str, Iterable[str]]
         return f"{owner}: reported frequency {record.percent:g}% (cohort: {record.cohort})."
     if isinstance(record, schema.Erratum):
         return f"The seed page says: {record.seed_says} The course teaches: {record.course_says}"
+    if isinstance(record, schema.ExpectedEvent):
+        return f"{owner}: expects {record.what} ({record.by}) by {record.expected}."
     if isinstance(record, schema.Step):
         return f"Case step '{record.title}': {record.text}"
     text = getattr(record, "text", None)

@@ -26,6 +26,7 @@ class Knowledge:
     mutations: list[schema.Mutation]
     activity: list[schema.Activity]
     steps: list[schema.Step]
+    case_partner: str
     questions: list[schema.Question]
     glossary: list[schema.Term]
     lessons: list[schema.LessonPage]

@@ -69,6 +69,7 @@ def load_knowledge(directory: Path | str | None = None) -> Knowledge:
         mutations=parsed["mutations.yaml"],
         activity=parsed["activity.yaml"],
         steps=parsed["scenario.yaml"].steps,
+        case_partner=parsed["scenario.yaml"].partner,
         questions=parsed["questions.yaml"],
         glossary=parsed["glossary.yaml"],
         lessons=parsed["lessons.yaml"],

@@ -63,7 +63,7 @@ def weak_statements(knowledge: Knowledge) -> list[WeakStatement]:
             why = "rests only on news or manufacturer pages"
         else:
             continue
-        found.append(WeakStatement(file, *_place(knowledge, file, location), cited, why))
+        found.append(WeakStatement(file, *place(knowledge, file, location), cited, why))
     return found
 
 
@@ -77,11 +77,11 @@ def overdue_statements(knowledge: Knowledge, today: dt.date) -> list[Overdue]:
             continue
         due = add_months(checked, months)
         if due < today:
-            found.append(Overdue(file, *_place(knowledge, file, location), checked, due))
+            found.append(Overdue(file, *place(knowledge, file, location), checked, due))
     return found
 
 
-def _place(knowledge: Knowledge, file: str, location: Location) -> tuple[str, int | None]:
+def place(knowledge: Knowledge, file: str, location: Location) -> tuple[str, int | None]:
     """A record's field name and line in its file; from a snapshot (no file lines kept), its dotted place."""
     document = knowledge.lines.get(file)
     if document is None:

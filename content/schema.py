@@ -19,7 +19,17 @@ from pydantic import (
     model_validator,
 )
 
-from .vocabulary import UK_SETTINGS, ActivityLevel, Evidence, SourceKind, SourceLink, Topic, UkSetting, UkStatusWord
+from .vocabulary import (
+    UK_SETTINGS,
+    ActivityLevel,
+    ChangeKind,
+    Evidence,
+    SourceKind,
+    SourceLink,
+    Topic,
+    UkSetting,
+    UkStatusWord,
+)
 
 
 def _parse_date(value: object) -> dt.date:
@@ -48,13 +58,36 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
 
 
+class ExpectedEvent(Model):
+    """Something a statement waits for: what is expected, by whom, when, and the source that gave the date.
+    Once the date has passed, `ros1-course check` warns; 30 days after it, the check fails until the statement
+    is re-checked and updated (the event removed when it came, or its new date sourced when it moved)."""
+
+    what: Text
+    by: Text
+    expected: Date
+    sources: SourceIds
+
+
 class Statement(Model):
     """A clinical statement: what it says, its sources and when it was last checked against them. `checked`
     is written for every statement: a date when at least one of its sources was verified (read by the course
-    and matching its citation), `null` when none was (the course then shows the statement as unchecked)."""
+    and matching its citation), `null` when none was (the course then shows the statement as unchecked).
+
+    `changes_with` marks a time-sensitive statement (a regulator's decision, funding, a guideline, a trial's
+    status): the course shows it with its date ("as of ..."); `expects` lists the events it waits for."""
 
     sources: SourceIds
     checked: Date | None
+    changes_with: ChangeKind | None = None
+    expects: list[ExpectedEvent] = []
+
+    @model_validator(mode="after")
+    def _events_are_time_sensitive(self) -> Statement:
+        if self.expects and self.changes_with is None:
+            raise ValueError("a statement that expects an event is time-sensitive: give changes_with "
+                             "(regulatory, funding, guideline or trial)")
+        return self
 
 
 class TextStatement(Statement):
@@ -149,9 +182,10 @@ class Frequency(Statement):
 
 
 class Ros1Gene(TextStatement):
-    """What every ROS1 fusion keeps: the 3' part of ROS1 from a breakpoint exon, with the kinase domain."""
+    """What every ROS1 fusion keeps: the 3' part of ROS1, with the kinase domain; `breakpoint` says where ROS1
+    breaks in the source's own words ("mostly between exons 32 and 34")."""
 
-    breakpoint_exons: Annotated[list[int], Field(min_length=1)]
+    breakpoint: Text
 
 
 class Partner(Model):
@@ -180,11 +214,12 @@ class Result(TextStatement):
 
 
 class Approval(TextStatement):
+    """A regulator's or appraisal body's decision: time-sensitive by nature."""
+
+    changes_with: ChangeKind | None = "regulatory"
     body: Literal["FDA", "EMA", "EC", "NICE", "MHRA", "NMPA", "MHLW"]
     date: Date | None = None
     reference: str | None = None
-
-
 
 
 class UkStatus(TextStatement):
@@ -193,6 +228,7 @@ class UkStatus(TextStatement):
     `not covered`: NICE recommends the drug, but not in this setting (entrectinib after a ROS1 inhibitor).
     `not confirmed`: the course's sources do not say; never borrowed from another setting."""
 
+    changes_with: ChangeKind | None = "funding"
     setting: UkSetting
     status: UkStatusWord
     funded: bool
@@ -320,6 +356,10 @@ class Step(Model):
 
 
 class Scenario(Model):
+    """The case: its fusion partner (as the seed's scenario gives it; a view that shows another partner says
+    it is a what-if) and its steps."""
+
+    partner: Annotated[str, StringConstraints(pattern=r"^[A-Z0-9-]+$")]
     steps: Annotated[list[Step], Field(min_length=2)]
 
 

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal, get_args
 
-SourceKind = Literal["seed", "guideline", "regulatory", "trial", "cohort", "case-report", "preclinical", "review",
-                     "knowledge-base", "news", "manufacturer", "service", "organisation"]
-# Kinds that count as clinical evidence for an activity call, and kinds that are weak on their own.
-CLINICAL_KINDS = frozenset({"trial", "cohort", "case-report", "regulatory", "guideline"})
-WEAK_KINDS = frozenset({"news", "manufacturer"})
+SourceKind = Literal["seed", "guideline", "regulatory", "trial", "trial-report", "cohort", "case-report",
+                     "preclinical", "review", "knowledge-base", "news", "manufacturer", "service", "organisation"]
+# Kinds that count as clinical evidence for an activity call, and kinds that are weak on their own. A
+# `trial-report` is a news or conference report of a trial's results when the paper itself was not read: its
+# figures are clinical evidence, but secondary, so it is marked wherever it is cited, as news is.
+CLINICAL_KINDS = frozenset({"trial", "trial-report", "cohort", "case-report", "regulatory", "guideline"})
+WEAK_KINDS = frozenset({"news", "trial-report", "manufacturer"})
 
 Topic = Literal["gene", "fusions", "patients", "brain", "testing", "treatment", "after-progression", "resistance",
                 "trials", "support"]
@@ -20,6 +22,11 @@ UkSetting = Literal["first-line", "after-ros1-inhibitor"]
 UK_SETTINGS: tuple[str, ...] = get_args(UkSetting)
 UkStatusWord = Literal["routine", "not covered", "not recommended", "not appraised", "not licensed",
                        "not confirmed"]
+
+# What can change a time-sensitive statement: a regulator's decision, a funding body's appraisal, a guideline's
+# update or a trial's readout. A statement naming one shows its date to the learner ("as of ...").
+ChangeKind = Literal["regulatory", "funding", "guideline", "trial"]
+CHANGE_KINDS: tuple[str, ...] = get_args(ChangeKind)
 
 ActivityLevel = Literal["active", "reduced", "resistant", "unknown"]
 Evidence = Literal["clinical", "preclinical", "predicted", "none"]

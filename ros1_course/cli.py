@@ -17,6 +17,7 @@ from content.loader import load_knowledge
 from content.snapshot import write_snapshot
 from widgets.words import plural
 
+from .currency import check_events, currency_report
 from .documents import handout_html, record_summary_html, review_html
 from .record import LearningRecord, write_atomic
 from .serve import add_app_command
@@ -68,7 +69,15 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--today", type=dt.date.fromisoformat, help=argparse.SUPPRESS)
     check.add_argument("--snapshot", type=Path, metavar="DIR",
                        help="when valid, also write the validated snapshot that kernels load into DIR")
+    check.add_argument("--currency", action="store_true",
+                       help="also list every time-sensitive statement (the report `ros1-course currency` prints)")
     check.set_defaults(run=run_check)
+
+    currency = commands.add_parser("currency", parents=[content],
+                                   help="list every time-sensitive statement (regulatory, funding, guideline, "
+                                        "trial) by when it could have changed: the checklist before a release")
+    currency.add_argument("--today", type=dt.date.fromisoformat, help=argparse.SUPPRESS)
+    currency.set_defaults(run=run_currency)
 
     lookup = commands.add_parser("lookup", parents=[content], help="look up a mutation, fusion partner or therapy")
     lookup.add_argument("kind", choices=KINDS)
@@ -139,7 +148,18 @@ def run_check(args: argparse.Namespace) -> int:
         print(f"Warning: {plural(len(weak), 'statement')} rest only on unverified, news or manufacturer sources:")
         for statement in weak:
             print(f"  {statement}")
-    return 0
+    if args.currency:
+        print(currency_report(guidance, today))
+    return check_events(guidance, today)
+
+
+def run_currency(args: argparse.Namespace) -> int:
+    """Print the currency report; exit as `check` would for the expected events."""
+    guidance = Guidance(load_knowledge(args.content))
+    today = args.today or dt.date.today()
+    print(currency_report(guidance, today))
+    return check_events(guidance, today)
+
 
 
 def run_lookup(args: argparse.Namespace) -> int:
@@ -219,9 +239,23 @@ def describe(guidance: Guidance, kind: str, name: str) -> dict[str, Any]:
              "reason": r.reason, "sources": list(r.sources)}
             for r in rows
         ]
+    _date_time_sensitive(answer)
     cited = list(_source_ids(answer)) + list(found.note_sources)
     answer["sources"] = [source.model_dump(mode="json") for source in guidance.sources_of(cited)]
     return answer
+
+
+def _date_time_sensitive(value: Any) -> None:
+    """Give every time-sensitive statement in the answer its `as_of` date (its check date, or 'not checked'),
+    so nobody reads an old status as today's."""
+    if isinstance(value, dict):
+        if value.get("changes_with"):
+            value["as_of"] = value.get("checked") or "not checked"
+        for item in value.values():
+            _date_time_sensitive(item)
+    elif isinstance(value, list):
+        for item in value:
+            _date_time_sensitive(item)
 
 
 def _source_ids(value: Any) -> list[str]:
@@ -268,7 +302,8 @@ def _readable(answer: dict[str, Any]) -> str:
 def _flatten(value: Any) -> str:
     if isinstance(value, dict):
         if "text" in value:
-            return f"{value['text']} [{', '.join(value.get('sources', []))}]"
+            as_of = f" (as of {value['as_of']})" if "as_of" in value else ""
+            return f"{value['text']} [{', '.join(value.get('sources', []))}]{as_of}"
         return "; ".join(f"{k}: {_flatten(v)}" for k, v in value.items() if v not in (None, [], ""))
     if isinstance(value, list):
         return " | ".join(_flatten(item) for item in value)

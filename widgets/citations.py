@@ -12,6 +12,7 @@ from markupsafe import Markup
 from content import Guidance
 
 from .render import render
+from .words import long_date
 
 if TYPE_CHECKING:
     from content.schema import Fact
@@ -56,14 +57,25 @@ class Citations:
         return Markup(' <span class="ros1-flag">⚠ Past its review date (last checked {})</span>').format(
             checked.isoformat())
 
+    def as_of(self, checked: dt.date | None) -> Markup:
+        """The date a time-sensitive statement holds for ("as of 5 December 2026"), so nobody reads an old
+        status as today's; a statement never checked says so."""
+        if checked is None:
+            return Markup(' <span class="ros1-asof">(date not confirmed: never checked)</span>')
+        return Markup(' <span class="ros1-asof">(as of {})</span>').format(long_date(checked))
+
     def statement(self, text: str, source_ids: Iterable[str], checked: dt.date | None) -> Markup:
         """A statement: its text, its citations and, if unchecked or due, a warning."""
         ids = list(source_ids)
         return Markup("{} {}{}").format(text, self.cite(ids), self.flag(checked, ids))
 
     def sourced(self, record: Sourced) -> Markup:
-        """A content record's statement with its sources and review warning."""
-        return self.statement(record.text, record.sources, record.checked)
+        """A content record's statement with its sources and review warning; a time-sensitive one (regulatory,
+        funding, guideline, trial status) with its date."""
+        shown = self.statement(record.text, record.sources, record.checked)
+        if getattr(record, "changes_with", None):
+            shown += self.as_of(record.checked)
+        return shown
 
     def fact(self, fact: Fact) -> Markup:
         """A fact with its sources; a 'reported' fact says so."""

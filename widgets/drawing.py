@@ -37,21 +37,14 @@ def _png(figure: Figure) -> bytes:
     return buffer.getvalue()
 
 
-def exon_words(exons: tuple[int, ...]) -> str:
-    """'exon 32, 34 or 35'."""
-    if len(exons) == 1:
-        return f"exon {exons[0]}"
-    return "exon " + ", ".join(str(e) for e in exons[:-1]) + f" or {exons[-1]}"
-
-
-def fusion_schematic(partner: str, partner_exon: int | None, ros1_exons: tuple[int, ...]) -> tuple[bytes, str]:
+def fusion_schematic(partner: str, partner_exon: int | None, ros1_breakpoint: str) -> tuple[bytes, str]:
     """The fusion protein, not to scale: the partner's 5' part joined to ROS1's 3' part with its kinase
-    domain, the ROS1 breakpoint exons, and the partner's breakpoint exon or 'not confirmed'."""
+    domain, where ROS1 breaks (`ros1_breakpoint`, the source's words), and the partner's breakpoint exon or
+    'not confirmed'."""
     from matplotlib.patches import FancyBboxPatch
 
-    partner_break = f"{partner} {exon_words((partner_exon,))}" if partner_exon else (
-        "partner breakpoint exon not confirmed")
-    ros1_break = f"ROS1 {exon_words(ros1_exons)}"
+    partner_break = f"{partner} exon {partner_exon}" if partner_exon else "partner breakpoint exon not confirmed"
+    ros1_break = f"ROS1 breaks {ros1_breakpoint}"
     figure = _new_figure(9, 2.6)
     axes = figure.add_axes((0.02, 0.02, 0.96, 0.96))
     axes.set_xlim(0, 100)

@@ -97,6 +97,7 @@ class FusionPartnerExplorer(w.VBox):
 
     def _show_partner(self, _change: object = None) -> None:
         cite = Citations(self.guidance)
-        self.details.value = with_terms(self.guidance, sections.partner_details(cite, self.chosen))
+        details = with_terms(self.guidance, sections.partner_details(cite, self.chosen))  # HTML, safe
+        self.details.value = sections.what_if(cite, self.chosen, "you are looking at") + Markup(details)
         picture = sections.fusion_picture(cite, self.chosen)
         self.schematic.value = picture + Markup("<h4>References</h4>") + cite.references()

@@ -147,8 +147,7 @@ def draw(guidance: Guidance, name: PictureName) -> Picture:
     g = guidance
     if name.kind == "schematic":
         partner = g.partner(name.shows[0])
-        return Picture(*drawing.fusion_schematic(partner.symbol, partner.breakpoint_exon,
-                                                 tuple(g.ros1.breakpoint_exons)))
+        return Picture(*drawing.fusion_schematic(partner.symbol, partner.breakpoint_exon, g.ros1.breakpoint))
     if name.kind == "partner-frequencies":
         groups = frequency_groups(g)
         percents = {p.symbol: p.frequency.percent for p in g.partners if p.frequency}

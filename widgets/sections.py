@@ -18,7 +18,7 @@ from content.vocabulary import UK_SETTINGS, Topic
 
 from . import pictures
 from .citations import Citations
-from .render import render
+from .render import box, render
 from .shared import shared
 from .words import ACTIVITY
 
@@ -69,6 +69,16 @@ def topic_facts(cite: Citations, topic: str, *exclude: str) -> Markup:
 def all_sources(cite: Citations) -> Markup:
     """Every source of the course as a numbered reference list (cited in no statement of its own)."""
     return cite.references([source.id for source in cite.guidance.sources])
+
+
+def what_if(cite: Citations, partner: Partner, view: str) -> Markup:
+    """When a view shows another partner than the case's, a note that says so as a what-if, never as a
+    contradiction of the case (`view` says who shows it: "this handout explores"); else nothing."""
+    case = cite.guidance.case_partner.symbol
+    if partner.symbol == case:
+        return Markup("")
+    return box(f"What if: the case's fusion is {case}-ROS1; {view} {partner.symbol}-ROS1 instead.",
+               "message")
 
 
 def partner_details(cite: Citations, partner: Partner, note: str | None = None, level: int = 3,

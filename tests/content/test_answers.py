@@ -29,9 +29,11 @@ def test_g2032r_activity_matches_the_clinical_facts(guidance: Guidance) -> None:
     rows = {row.therapy: row for row in guidance.activity_rows("G2032R")}
     assert (rows["crizotinib"].activity, rows["crizotinib"].evidence) == ("resistant", "clinical")
     assert (rows["repotrectinib"].activity, rows["repotrectinib"].evidence) == ("active", "clinical")
-    # Taletrectinib's clinical figure for G2032R rests on a news report, so only the laboratory evidence counts.
-    assert (rows["taletrectinib"].activity, rows["taletrectinib"].evidence) == ("reduced", "preclinical")
-    assert "news report" in rows["taletrectinib"].reason
+    # Taletrectinib: responses in 8 of 13 with G2032R (pooled TRUST), known through a report of the paper, which the
+    # row says and its source's kind (trial-report) marks wherever it is cited.
+    assert (rows["taletrectinib"].activity, rows["taletrectinib"].evidence) == ("active", "clinical")
+    assert "8 of 13" in rows["taletrectinib"].reason and "news report" in rows["taletrectinib"].reason
+    assert guidance.source("trust-taletrectinib").kind == "trial-report"
     assert (rows["entrectinib"].activity, rows["entrectinib"].evidence) == ("resistant", "preclinical")
     assert (rows["cabozantinib"].activity, rows["cabozantinib"].evidence) == ("active", "preclinical")
     assert all(row.sources for row in rows.values() if row.activity != "unknown")

@@ -90,6 +90,19 @@ def test_lookup_therapy_json_lists_uk_status_by_setting(guidance) -> None:
         assert record["text"] == guidance.uk_status("entrectinib", setting).text
 
 
+def test_lookup_dates_every_time_sensitive_statement_plain_and_json(guidance) -> None:
+    answer = json.loads(run("lookup", "therapy", "entrectinib", "--json").stdout)
+    therapy = guidance.therapy("entrectinib")
+    pairs = [*zip(answer["uk"], therapy.uk, strict=True),
+             *zip(answer["therapy"]["approvals"], therapy.approvals, strict=True)]
+    for shown, record in pairs:
+        assert shown["as_of"] == (record.checked.isoformat() if record.checked else "not checked"), shown
+    assert all("as_of" not in result for result in answer["therapy"]["results"]), "results are not statuses"
+    plain = run("lookup", "therapy", "entrectinib").stdout
+    for line in (line for line in plain.splitlines() if line.startswith(("UK status", "Approvals"))):
+        assert "(as of " in line, line
+
+
 def test_lookup_therapy_readable_names_each_setting() -> None:
     result = run("lookup", "therapy", "entrectinib")
     lines = [line for line in result.stdout.splitlines() if line.startswith("UK status")]

@@ -216,3 +216,21 @@ def test_a_brief_citation_keeps_the_first_author_and_the_journal() -> None:
     appraisal = "National Institute for Health and Care Excellence. Crizotinib for ROS1. Technology appraisal TA1021."
     assert brief_citation("guideline", appraisal) == "NICE. Crizotinib for ROS1. Technology appraisal TA1021."
     assert brief_citation("seed", "A page without the usual parts") == "A page without the usual parts"
+
+
+def test_a_partner_other_than_the_cases_is_shown_as_a_what_if(scenario: Page, other: Page, guidance) -> None:
+    case = guidance.case_partner.symbol
+    assert "What if" not in scenario.html and "a what-if" not in scenario.html
+    assert f"fusion to the {case} gene" in other.section("scenario"), "the case itself is quoted unchanged"
+    choices = re.search(r'<p id="choices">(.*?)</p>', other.html, re.S)
+    assert choices and f"Fusion partner GOPC (a what-if: the case's fusion is {case}-ROS1)" in choices.group(1)
+    assert (f"What if: the case&#39;s fusion is {case}-ROS1; this handout explores GOPC-ROS1 instead."
+            in other.section("fusion"))
+    assert "What if the fusion were GOPC-ROS1" in other.section("fusion")
+
+
+def test_every_uk_status_on_paper_says_the_date_it_holds_for(scenario: Page, guidance) -> None:
+    first_line = scenario.section("first-line")
+    for option in guidance.option_rows(line="first"):
+        day = option.checked
+        assert day is not None and f"(as of {day.day} {day:%B %Y})" in first_line, option.therapy

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
@@ -115,3 +116,14 @@ def draws(monkeypatch: pytest.MonkeyPatch) -> list[pictures.PictureName]:
     monkeypatch.delenv(pictures.PICTURE_STORE, raising=False)
     monkeypatch.setattr(pictures, "draw", counted)
     return drawn
+
+
+@pytest.fixture
+def dated() -> Callable[[str, dt.date | None], str]:
+    """A time-sensitive statement's text as shown: followed by the date it holds for."""
+
+    def dated(text: str, checked: dt.date | None) -> str:
+        return f"{text} (as of {checked.day} {checked:%B %Y})" if checked else \
+            f"{text} (date not confirmed: never checked)"
+
+    return dated

@@ -4,6 +4,8 @@ effects with sources."""
 
 from __future__ import annotations
 
+import re
+
 from markupsafe import escape
 
 from widgets import FusionPartnerExplorer, sections
@@ -36,13 +38,15 @@ def test_the_reference_list_says_which_sources_were_not_verified(guidance) -> No
     assert "Not verified by the course:" in listed and str(escape(unverified.note)) in listed
 
 
-def test_every_licensed_therapy_shows_its_sourced_side_effects(guidance) -> None:
+def test_every_licensed_therapy_shows_its_sourced_side_effects_or_says_they_are_not_sourced(guidance) -> None:
     cite = Citations(guidance)
     table = sections.side_effects(cite)
+    rows = dict(re.findall(r'<th scope="row">([a-z-]+)</th><td>(.*?)</td>', table, re.S))
     for therapy in guidance.therapies:
         if therapy.investigational:
             continue
-        assert therapy.side_effects, f"{therapy.name} has no sourced side effects"
+        if not therapy.side_effects:  # zidesamtinib: its label was not read, and the table says so
+            assert rows[therapy.name] == "Not in the course&#39;s sources", therapy.name
         for effect in therapy.side_effects:
             assert str(escape(effect.text)) in table and effect.sources
         assert all(str(escape(m.text)) in table for m in therapy.monitoring)

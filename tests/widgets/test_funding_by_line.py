@@ -96,13 +96,13 @@ def test_case_stepper_shows_first_line_status_at_the_choice_and_after_status_at_
             assert_status_in_setting(stepper.outcome.value, AFTER_ROS1_INHIBITOR, table_rows)
 
 
-def test_options_panel_in_each_line_shows_that_lines_record(table_rows) -> None:
+def test_options_panel_in_each_line_shows_that_lines_record(table_rows, dated) -> None:
     for line, setting in (("first", FIRST_LINE), ("later", AFTER_ROS1_INHIBITOR)):
         rows = table_rows(options(line, GUIDANCE).value)
         for therapy, (funded, status, why, _sources) in rows.items():
             record = GUIDANCE.uk_status(therapy, setting)
             assert (funded == "Yes", status.startswith(UK_STATUS[record.status]), why) == (
-                record.funded, True, record.text)
+                record.funded, True, dated(record.text, record.checked)), "each status with the date it holds for"
 
 
 def test_entrectinib_after_crizotinib_is_never_shown_as_funded(table_rows, shown) -> None:

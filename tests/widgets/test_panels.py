@@ -69,7 +69,7 @@ def test_percent_keeps_one_decimal_and_more_where_given():
     assert (percent(17.0), percent(49.1), percent(2.35)) == ("17.0%", "49.1%", "2.35%")
 
 
-def test_options_list_every_first_line_option_with_funding_status_and_sources(guidance, table_rows):
+def test_options_list_every_first_line_option_with_funding_status_and_sources(guidance, table_rows, dated):
     panel = options()
     rows = table_rows(panel.value)
     expected = guidance.option_rows(line="first", setting="UK")
@@ -77,7 +77,7 @@ def test_options_list_every_first_line_option_with_funding_status_and_sources(gu
     for option in expected:
         funded, status, why, sources = rows[option.therapy]
         words = UK_STATUS[option.status] + (f" (NICE {option.nice})" if option.nice else "")
-        assert (funded, status, why) == ("Yes" if option.funded else "No", words, option.reason)
+        assert (funded, status, why) == ("Yes" if option.funded else "No", words, dated(option.reason, option.checked))
         assert re.findall(r"[a-z0-9-]+", sources) == list(option.sources)
         assert all(f'href="{guidance.source(s).link}"' in panel.value for s in option.sources)
     assert "<caption>Options in the UK, first line (no ROS1 inhibitor before)" in panel.value

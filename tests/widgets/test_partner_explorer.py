@@ -40,6 +40,14 @@ def test_choosing_ezr_shows_its_figure_cohort_and_source(guidance, shown):
     assert text != before
 
 
+def test_another_partner_than_the_cases_is_a_what_if(guidance, shown):
+    case = guidance.case_partner.symbol
+    explorer = FusionPartnerExplorer(guidance=guidance, partner=case)
+    assert "What if" not in shown(explorer)
+    explorer.partner = "EZR"
+    assert f"What if: the case's fusion is {case}-ROS1; you are looking at EZR-ROS1 instead." in shown(explorer)
+
+
 def test_typing_fig_finds_gopc(guidance, shown):
     explorer = FusionPartnerExplorer(guidance=guidance)
     explorer.find.value = "FIG"
@@ -75,7 +83,7 @@ def test_schematic_alt_text_gives_breakpoints_and_says_not_to_scale(guidance, al
     explorer = FusionPartnerExplorer(guidance=guidance, partner="CD74")
     (alt,) = alt_texts(explorer)
     assert "CD74" in alt and "not to scale" in alt and "kinase domain" in alt
-    assert all(str(exon) in alt for exon in guidance.ros1.breakpoint_exons)
+    assert f"ROS1 breaks {guidance.ros1.breakpoint}" in alt
     assert "partner breakpoint exon not confirmed" in alt
 
 

@@ -143,23 +143,22 @@ def test_a_computed_answer_comes_from_the_activity_table(guidance, shown):
     card = quiz.card(index_of(quiz, "g2032r-clinical"))
     expected = {r.therapy for r in guidance.activity_rows("G2032R")
                 if r.activity == "active" and r.evidence == "clinical"}
-    # Repotrectinib's G2032R responses come from TRIDENT-1; taletrectinib's only from a news report, which is not
-    # clinical evidence the course has verified.
-    assert expected == {"repotrectinib"}
+    # Repotrectinib's G2032R responses come from TRIDENT-1, taletrectinib's from the pooled TRUST analysis.
+    assert expected == {"repotrectinib", "taletrectinib"}
     card.answer.value = tuple(expected)
     card.check_button.click()
     assert "✓ Correct." in shown(card)
 
 
 def test_a_computed_answer_follows_a_changed_activity_row(edit_content, shown):
-    old = "  therapy: taletrectinib\n  activity: reduced\n  evidence: preclinical"
-    new = "  therapy: taletrectinib\n  activity: active\n  evidence: clinical"
+    old = "  therapy: taletrectinib\n  activity: active\n  evidence: clinical"
+    new = "  therapy: taletrectinib\n  activity: reduced\n  evidence: preclinical"
     quiz = Quiz(guidance=load_guidance(edit_content("activity.yaml", old, new)), lesson=5)
     card = quiz.card(index_of(quiz, "g2032r-clinical"))
-    card.answer.value = ("repotrectinib",)
+    card.answer.value = ("repotrectinib", "taletrectinib")
     card.check_button.click()
     assert "✗ Not quite." in shown(card)
-    assert "The answer: repotrectinib; taletrectinib." in shown(card)
-    card.answer.value = ("repotrectinib", "taletrectinib")
+    assert "The answer: repotrectinib." in shown(card)
+    card.answer.value = ("repotrectinib",)
     card.check_button.click()
     assert "✓ Correct." in shown(card)

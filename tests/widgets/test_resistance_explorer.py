@@ -11,10 +11,10 @@ def test_g2032r_shows_the_right_therapies(guidance, table_rows):
     explorer = ResistanceExplorer(guidance=guidance)
     explorer.mutations = ("G2032R",)
     rows = table_rows(explorer.table.value)
-    # Repotrectinib active on clinical evidence (TRIDENT-1); crizotinib and entrectinib resistant; taletrectinib
-    # reduced in the laboratory (its clinical G2032R figure rests on a news report).
+    # Repotrectinib (TRIDENT-1) and taletrectinib (pooled TRUST) active on clinical evidence; crizotinib and
+    # entrectinib resistant.
     assert rows["repotrectinib"][:2] == ("✓ Active", "Clinical")
-    assert rows["taletrectinib"][:2] == ("◐ Reduced", "Preclinical")
+    assert rows["taletrectinib"][:2] == ("✓ Active", "Clinical")
     assert rows["crizotinib"][0] == "✗ Resistant" and rows["entrectinib"][0] == "✗ Resistant"
     assert set(rows) == {t.name for t in guidance.therapies}
 
@@ -115,7 +115,7 @@ def test_heatmap_has_alt_text_for_every_mutation_and_is_drawn_once(guidance, alt
 
 
 def test_follows_a_changed_activity_row(edit_content, table_rows):
-    old = "  therapy: taletrectinib\n  activity: reduced\n  evidence: preclinical"
+    old = "  therapy: taletrectinib\n  activity: active\n  evidence: clinical"
     new = "  therapy: taletrectinib\n  activity: resistant\n  evidence: preclinical"
     changed = load_guidance(edit_content("activity.yaml", old, new))
     explorer = ResistanceExplorer(guidance=changed, mutations=["G2032R"])
