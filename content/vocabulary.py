@@ -26,7 +26,6 @@ UkStatusWord = Literal["routine", "not covered", "not recommended", "not apprais
 # What can change a time-sensitive statement: a regulator's decision, a funding body's appraisal, a guideline's
 # update or a trial's readout. A statement naming one shows its date to the learner ("as of ...").
 ChangeKind = Literal["regulatory", "funding", "guideline", "trial"]
-CHANGE_KINDS: tuple[str, ...] = get_args(ChangeKind)
 
 ActivityLevel = Literal["active", "reduced", "resistant", "unknown"]
 Evidence = Literal["clinical", "preclinical", "predicted", "none"]

@@ -116,10 +116,13 @@ def partner_comparison(cite: Citations) -> Markup:
 @shared("options")
 def options(cite: Citations, line: str, caption: str | None = None, brief: bool = False) -> Markup:
     """The licensed ROS1 therapies as options in one line of treatment in the UK, each with its status in
-    that line only, funded ones first (`brief`: the sources cited at the end of each reason, no column)."""
+    that line only, funded ones first (`brief`, for paper: the sources cited at the end of each reason, no
+    column, and the therapies whose status is not confirmed named in one line under the table, each dated)."""
     setting = uk_setting(line)
     rows = cite.guidance.option_rows(line=setting, setting="UK")
-    return render("options_table.html.j2", cite=cite, rows=rows, brief=brief,
+    unconfirmed = [row for row in rows if brief and row.status == "not confirmed"]  # on paper: one line for them
+    return render("options_table.html.j2", cite=cite, rows=[row for row in rows if row not in unconfirmed],
+                  unconfirmed=unconfirmed, brief=brief,
                   status_heading=f"UK status {SETTING_NAMES[setting]}",
                   caption=caption or f"Options in the UK, {SETTING_NAMES[setting]}: funded ones first")
 
@@ -157,12 +160,14 @@ def resistance(cite: Citations, found: Sequence[Found[Mutation]], after: str | N
 def activity_table(cite: Citations, rows: Sequence[ActivityRow], caption: str, brief: bool = False) -> Markup:
     """Rows of therapy activity as an accessible table: activity in words and symbols, evidence, the UK
     status in the rows' setting with its conditions (no column when they carry none), why, and sources (`brief`:
-    at the end of the reason)."""
+    at the end of the reason, and the therapies with no data named in one line under the table)."""
     settings = {row.uk.setting for row in rows if row.uk}
     if len(settings) > 1:
         raise ValueError(f"one table shows UK status in one setting, not {sorted(settings)}")
     uk = [f"UK status {SETTING_NAMES[next(iter(settings))]}"] if settings else []
-    return render("activity_table.html.j2", cite=cite, rows=rows, caption=caption, brief=brief,
+    no_data = [row.therapy for row in rows if brief and not row.recorded]  # on paper: one line, not a row each
+    return render("activity_table.html.j2", cite=cite, rows=[row for row in rows if row.therapy not in no_data],
+                  caption=caption, brief=brief, no_data=no_data,
                   headings=["Therapy", "Activity", "Evidence", *uk, "Why", *([] if brief else ["Sources"])])
 
 

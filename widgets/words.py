@@ -45,6 +45,13 @@ BODIES = {"National Institute for Health and Care Excellence": "NICE", "U.S. Foo
 PAPER_KINDS = frozenset({"trial", "cohort", "case-report", "preclinical", "review", "regulatory"})
 
 
+def link_site(link: str) -> str:
+    """A web address shortened for a printed page to its site: 'https://www.drugs.com/monograph/x.html' ->
+    'drugs.com'."""
+    host = link.split("://", 1)[-1].split("/", 1)[0]
+    return host.removeprefix("www.")
+
+
 def brief_citation(kind: str, citation: str) -> str:
     """A citation for a printed page: a paper's without its title and with its first author only ('Awad MM, et
     al. N Engl J Med. 2013;368(25):2395-2401.'), and public bodies by their short names (NICE, FDA, EMA).

@@ -98,7 +98,7 @@ def test_the_handout_for_ezr_and_g2032r_downloads_and_is_complete_offline(
     expect(handout.locator("#choices")).to_contain_text("Fusion partner EZR")
     expect(handout.locator("#choices")).to_contain_text("found: G2032R")
     expect(handout.locator("header").get_by_role("note")).to_contain_text(guidance.page.disclaimer)
-    expect(section(handout, "fusion").get_by_role("heading", name="The fusion: EZR-ROS1")).to_be_visible()
+    expect(section(handout, "fusion").get_by_role("heading", name="What if the fusion were EZR-ROS1")).to_be_visible()
 
     resistance = section(handout, "resistance")
     expect(resistance.get_by_role("heading", name=re.compile("^G2032R"))).to_be_visible()

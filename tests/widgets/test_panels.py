@@ -77,7 +77,7 @@ def test_options_list_every_first_line_option_with_funding_status_and_sources(gu
     for option in expected:
         funded, status, why, sources = rows[option.therapy]
         words = UK_STATUS[option.status] + (f" (NICE {option.nice})" if option.nice else "")
-        assert (funded, status, why) == ("Yes" if option.funded else "No", words, dated(option.reason, option.checked))
+        assert (funded, status, why) == ("Yes" if option.funded else "No", dated(words, option.checked), option.reason)
         assert re.findall(r"[a-z0-9-]+", sources) == list(option.sources)
         assert all(f'href="{guidance.source(s).link}"' in panel.value for s in option.sources)
     assert "<caption>Options in the UK, first line (no ROS1 inhibitor before)" in panel.value
