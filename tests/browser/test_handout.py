@@ -107,8 +107,12 @@ def test_the_handout_for_ezr_and_g2032r_downloads_and_is_complete_offline(
     expect(activity_row(table, "crizotinib").get_by_role("cell").nth(0)).to_have_text(re.compile(r"Resistant$"))
 
     options = section(handout, "first-line").get_by_role("table")
+    first_line = guidance.option_rows(line="first", setting="UK")
     expect(options.get_by_role("rowheader")).to_have_text(
-        [option.therapy for option in guidance.option_rows(line="first", setting="UK")])
+        [option.therapy for option in first_line if option.status != "not confirmed"])
+    unconfirmed = section(handout, "first-line").locator("p.ros1-unconfirmed")  # on paper: one dated line
+    for option in (option for option in first_line if option.status == "not confirmed"):
+        expect(unconfirmed).to_contain_text(f"{option.therapy} (as of ")
     cited = set(re.findall(r'title="[^"]*" target="_blank" rel="noopener">([a-z0-9-]+)</a>', handout.content()))
     references = section(handout, "references").locator("ol > li")
     expect(references).to_have_count(len(cited))
