@@ -19,7 +19,7 @@ from widgets.render import box
 from widgets.style import ROOT_CLASS, css
 
 from .navigation import navigation
-from .record import LearningRecord, recording_wanted
+from .recording import recording_wanted
 
 
 def _in_kernel() -> bool:
@@ -43,7 +43,11 @@ class Lesson:
         self.cite = Citations(self.guidance)
         if record is None:
             record = recording_wanted(in_kernel=_in_kernel())
-        self.record: Recorder | None = LearningRecord() if record is True else record or None
+        if record is True:
+            from .record import LearningRecord  # validated with pydantic: imported only when a record is kept
+
+            record = LearningRecord()
+        self.record: Recorder | None = record or None
 
     def __repr__(self) -> str:
         return f"Lesson({self.number})"

@@ -30,7 +30,6 @@ from content.guidance import QuizQuestion
 
 APP_NAME = "ros1-course"
 DATA_DIR_VARIABLE = "ROS1_COURSE_DATA_DIR"
-RECORD_VARIABLE = "ROS1_COURSE_RECORD"
 FORMAT = "ros1-course learning record"
 VERSION = 1
 Notify = Callable[[str], None]
@@ -42,16 +41,6 @@ def data_dir(environ: Mapping[str, str] = os.environ) -> Path:
     macOS, %LOCALAPPDATA% on Windows)."""
     override = environ.get(DATA_DIR_VARIABLE, "").strip()
     return Path(override).expanduser() if override else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
-
-
-def recording_wanted(in_kernel: bool, environ: Mapping[str, str] = os.environ) -> bool:
-    """Whether lessons record attempts by default: as $ROS1_COURSE_RECORD says (1/0; `ros1-course app`
-    sets 0 for the kernels of the shared app unless asked to record), and when it says nothing, only in a
-    Jupyter kernel (a lesson in JupyterLab), not in scripts or tests."""
-    wanted = environ.get(RECORD_VARIABLE, "").strip().lower()
-    if wanted in ("0", "false", "no", "off"):
-        return False
-    return wanted in ("1", "true", "yes", "on") or in_kernel
 
 
 def write_atomic(path: Path, text: str, mode: int = 0o666) -> None:

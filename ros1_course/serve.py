@@ -30,7 +30,7 @@ from content.snapshot import SNAPSHOT_VARIABLE, write_snapshot
 from widgets import pictures, sections, shared
 
 from .navigation import HOME_VARIABLE
-from .record import RECORD_VARIABLE
+from .recording import RECORD_VARIABLE
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = PROJECT_ROOT / "notebooks"

@@ -51,6 +51,25 @@ def test_a_kernel_with_a_fresh_snapshot_never_imports_pydantic(tmp_path: Path) -
                     "disclaimer": load_guidance().page.disclaimer_short}
 
 
+LESSON_CODE = """
+import json, sys
+from ros1_course.lesson import Lesson
+lesson = Lesson(5)
+lesson.quiz(), lesson.topic("resistance"), lesson.references()
+print(json.dumps({"pydantic": "pydantic" in sys.modules, "filelock": "filelock" in sys.modules,
+                  "record": lesson.record is None}))
+"""
+
+
+def test_a_lesson_kernel_that_keeps_no_record_never_imports_pydantic(tmp_path: Path) -> None:
+    # As under `ros1-course app` (no --record) and, later, in the browser: no record module, no validation.
+    write_snapshot(load_knowledge(DEFAULT_CONTENT_DIR), tmp_path)
+    env = {**os.environ, SNAPSHOT_VARIABLE: str(tmp_path), "ROS1_COURSE_RECORD": "0"}
+    result = subprocess.run([sys.executable, "-c", LESSON_CODE], capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == {"pydantic": False, "filelock": False, "record": True}
+
+
 def test_without_a_snapshot_the_kernel_validates(tmp_path: Path) -> None:
     seen = kernel_run(tmp_path)  # the directory is there, the snapshot is not
     assert seen["pydantic"] is True and seen["schema"] is True

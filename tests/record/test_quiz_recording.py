@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from ros1_course.lesson import Lesson
-from ros1_course.record import RECORD_VARIABLE, LearningRecord, recording_wanted
+from ros1_course.record import LearningRecord
+from ros1_course.recording import RECORD_VARIABLE, recording_wanted
 from ros1_course.serve import voila_environment
 from widgets import Quiz
 from widgets.quiz import QuestionCard

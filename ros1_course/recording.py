@@ -1,0 +1,19 @@
+"""Whether lessons keep a learning record by default, without importing the record itself (its validation
+needs pydantic, which a lesson's kernel then never loads when nothing is recorded)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+RECORD_VARIABLE = "ROS1_COURSE_RECORD"
+
+
+def recording_wanted(in_kernel: bool, environ: Mapping[str, str] = os.environ) -> bool:
+    """Whether lessons record attempts by default: as $ROS1_COURSE_RECORD says (1/0; `ros1-course app`
+    sets 0 for the kernels of the shared app unless asked to record), and when it says nothing, only in a
+    Jupyter kernel (a lesson in JupyterLab), not in scripts or tests."""
+    wanted = environ.get(RECORD_VARIABLE, "").strip().lower()
+    if wanted in ("0", "false", "no", "off"):
+        return False
+    return wanted in ("1", "true", "yes", "on") or in_kernel
