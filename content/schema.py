@@ -346,6 +346,9 @@ class Choice(Model):
 
 
 class Step(Model):
+    """One step of the case; `changes_with` marks a step whose text states a status that can change (shown with
+    its date, as a time-sensitive statement is)."""
+
     id: Identifier
     title: Text
     text: Text
@@ -353,6 +356,7 @@ class Step(Model):
     teaches: list[Text] = []
     sources: SourceIds
     checked: Date | None
+    changes_with: ChangeKind | None = None
 
 
 class Scenario(Model):
