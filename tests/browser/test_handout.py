@@ -73,6 +73,9 @@ def test_first_line_options_show_which_therapies_are_funded(
         cells = activity_row(table, option.therapy).get_by_role("cell")
         expect(cells.nth(0)).to_have_text("Yes" if option.funded else "No")
         expect(cells.nth(1)).to_have_text(re.compile("^" + re.escape(UK_STATUS[option.status])))
+        assert option.checked, option.therapy
+        # the date the status holds for, so nobody reads an old status as today's
+        expect(cells.nth(1)).to_contain_text(f"(as of {option.checked.day} {option.checked:%B %Y})")
         expect(cells.nth(3)).to_have_text(re.compile(re.escape(option.sources[0])))
     snapshot(page, "10-first-line-options")
 
