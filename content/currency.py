@@ -69,7 +69,7 @@ def time_sensitive_statements(knowledge: Knowledge) -> list[TimeSensitive]:
             continue
         field, line = place(knowledge, file, location)
         found.append(TimeSensitive(file, field, line, kind, str(getattr(record, "text", "")),
-                                   tuple(record.sources), record.checked, tuple(getattr(record, "expects", ()))))
+                                   tuple(record.sources), record.checked, tuple(record.expects)))
     return sorted(found, key=lambda s: (s.changes_by is not None, s.changes_by or dt.date.min, s.where))
 
 

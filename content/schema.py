@@ -345,18 +345,14 @@ class Choice(Model):
         return self
 
 
-class Step(Model):
-    """One step of the case; `changes_with` marks a step whose text states a status that can change (shown with
-    its date, as a time-sensitive statement is)."""
+class Step(TextStatement):
+    """One step of the case: a statement with its title, its choice (if any) and what it teaches; one that states
+    a status that can change says so with `changes_with`, as any statement does."""
 
     id: Identifier
     title: Text
-    text: Text
     choice: Choice | None = None
     teaches: list[Text] = []
-    sources: SourceIds
-    checked: Date | None
-    changes_with: ChangeKind | None = None
 
 
 class Scenario(Model):

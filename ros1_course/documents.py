@@ -46,13 +46,14 @@ def handout_html(guidance: Guidance, partner: str, mutations: Iterable[str], aft
     progressed_on = g.therapy(after).name if after is not None else None
     names = list(dict.fromkeys(f.entry.name for f in found))
     symbol = found_partner.entry.symbol
+    what_if = what_if_words(g, symbol)
     cite = Citations(g, today)
     parts = {
         "scenario": sections.scenario(cite),
         "what_if": sections.what_if(cite, found_partner.entry, "this handout explores"),
         "fusion": sections.partner_details(cite, found_partner.entry, found_partner.note, level=2,
-                                           title=f"The fusion: {symbol}-ROS1" if symbol == g.case_partner.symbol
-                                           else f"What if the fusion were {symbol}-ROS1"),
+                                           title=f"What if the fusion were {symbol}-ROS1" if what_if
+                                           else f"The fusion: {symbol}-ROS1"),
         "fusion_protein": sections.fusion_protein(cite),
         "fusion_picture": sections.fusion_picture(cite, found_partner.entry, brief=True, inline=True),
         "first_line": sections.options(cite, FIRST_LINE, caption=(
@@ -67,8 +68,8 @@ def handout_html(guidance: Guidance, partner: str, mutations: Iterable[str], aft
     }
     after_words = f"after {progressed_on}" if progressed_on else "therapy progressed on not stated"
     return environment("ros1_course").get_template("handout.html.j2").render(
-        case_partner=g.case_partner.symbol,
-        title=(f"ROS1 case handout: {symbol}-ROS1{what_if_words(g, symbol)}, {after_words}, "
+        what_if_words=what_if,
+        title=(f"ROS1 case handout: {symbol}-ROS1{what_if}, {after_words}, "
                f"{', '.join(names) or 'no mutation'}"),
         css=css("course.css") + document_css("handout.css"), today=today, fingerprint=g.knowledge.fingerprint,
         partner=symbol, after=progressed_on, mutations=names, disclaimer=sections.disclaimer(cite),
@@ -78,9 +79,9 @@ def handout_html(guidance: Guidance, partner: str, mutations: Iterable[str], aft
 
 
 def what_if_words(guidance: Guidance, symbol: str) -> str:
-    """' (a what-if: the case's is CD74-ROS1)' when `symbol` is not the case's partner, else ''."""
+    """' (a what-if: the case's fusion is CD74-ROS1)' when `symbol` is not the case's partner, else ''."""
     case = guidance.case_partner.symbol
-    return "" if symbol == case else f" (a what-if: the case's is {case}-ROS1)"
+    return "" if symbol == case else f" (a what-if: the case's fusion is {case}-ROS1)"
 
 
 def review_html(guidance: Guidance, today: dt.date | None = None) -> str:

@@ -226,7 +226,7 @@ def test_a_partner_other_than_the_cases_is_shown_as_a_what_if(scenario: Page, ot
     assert "What if" not in scenario.html and "a what-if" not in scenario.html
     assert f"fusion to the {case} gene" in other.section("scenario"), "the case itself is quoted unchanged"
     choices = re.search(r'<p id="choices">(.*?)</p>', other.html, re.S)
-    assert choices and f"Fusion partner GOPC (a what-if: the case's fusion is {case}-ROS1)" in choices.group(1)
+    assert choices and escape(f"Fusion partner GOPC (a what-if: the case's fusion is {case}-ROS1)") in choices.group(1)
     assert (f"What if: the case&#39;s fusion is {case}-ROS1; this handout explores GOPC-ROS1 instead."
             in other.section("fusion"))
     assert "What if the fusion were GOPC-ROS1" in other.section("fusion")
