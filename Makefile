@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8866
 
-.PHONY: app test lab bench notebooks check lint clean
+.PHONY: app test lab bench notebooks check lint clean static
 
 $(STAMP): requirements.lock pyproject.toml $(wildcard share/jupyter/voila/templates/ros1/* share/jupyter/voila/templates/ros1/static/*) \
           $(wildcard widgets/templates/* widgets/static/* ros1_course/templates/* ros1_course/static/*)
@@ -25,6 +25,9 @@ test: $(STAMP)  ## lint, check the floors and types, validate the content, run u
 	$(BIN)/mypy
 	$(BIN)/ros1-course check
 	$(BIN)/pytest
+
+static: $(STAMP)  ## build the whole course as static files in site/ (runs in the browser, offline; any web server serves it)
+	$(BIN)/ros1-course build-static -o site
 
 lab: $(STAMP)  ## open the lessons in JupyterLab (the app also at /voila/render/notebooks/app.ipynb)
 	JUPYTER_PATH=$(CURDIR)/share/jupyter $(BIN)/jupyter lab
@@ -48,4 +51,4 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) .pytest_cache test-artifacts
+	rm -rf $(VENV) .pytest_cache test-artifacts site

@@ -107,8 +107,24 @@ def _parser() -> argparse.ArgumentParser:
     record.add_argument("--export", type=Path, metavar="FILE.html", help="write a dated, print-ready summary")
     record.set_defaults(run=run_record)
 
+    static = commands.add_parser("build-static", help="build the whole course as a folder of static files that "
+                                 "run in the browser, offline (Voici and Pyodide): any web server or file share "
+                                 "serves it")
+    static.add_argument("-o", "--output", type=Path, required=True, metavar="DIR", help="folder to write")
+    static.set_defaults(run=run_build_static)
+
     add_app_command(commands)
     return parser
+
+
+def run_build_static(args: argparse.Namespace) -> int:
+    """Build the static site; say where it is, how big, and how to try it."""
+    from .static_site import build_static, folder_size
+
+    site = build_static(args.output)
+    print(f"Wrote the static course to {site} ({folder_size(site) / 2**20:.0f} MiB). Try it with: "
+          f"python -m http.server --directory {site} 8000, then open http://127.0.0.1:8000/")
+    return 0
 
 
 def run_check(args: argparse.Namespace) -> int:

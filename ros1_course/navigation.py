@@ -10,8 +10,9 @@ it tells its kernels so through ROS1_COURSE_HOME (the contents page's address).
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from markupsafe import Markup
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
     from .record import LessonProgress
 
 HOME_VARIABLE = "ROS1_COURSE_HOME"
+# Set (to 1) in the kernels of the static site's pages, where a page is `<name>.html` beside the others.
+STATIC_PAGES_VARIABLE = "ROS1_COURSE_STATIC_PAGES"
 APP_FILE = "app.ipynb"
 SLIDES_QUERY = "view=slides"
 PROGRESS_EXPORT = "my-progress.html"
@@ -63,6 +66,21 @@ def course_home(environ: Mapping[str, str] = os.environ) -> str | None:
     return environ.get(HOME_VARIABLE, "").strip() or None
 
 
+def served_page(file: str) -> str:
+    """A page's address from the contents page of `ros1-course app`."""
+    return f"voila/render/{file}"
+
+
+def static_page(file: str) -> str:
+    """A page's address from the contents page of the static site (Voici's rendered pages)."""
+    return f"voici/render/{Path(file).stem}.html"
+
+
+def sibling_page(file: str, environ: Mapping[str, str] = os.environ) -> str:
+    """A page's address from another page: the notebook's name, or its rendered page on the static site."""
+    return f"{Path(file).stem}.html" if environ.get(STATIC_PAGES_VARIABLE) == "1" else file
+
+
 def navigation(guidance: Guidance, file: str, environ: Mapping[str, str] = os.environ) -> Markup:
     """The navigation bar of the page `file`: contents (when served), previous and next page, where this
     page is in the course, the case app, and (served lessons) "Present this lesson" as slides."""
@@ -73,20 +91,21 @@ def navigation(guidance: Guidance, file: str, environ: Mapping[str, str] = os.en
     page = pages[index]
     lessons = [p for p in pages if p.number is not None]
     return Markup(environment("ros1_course").get_template("navigation.html.j2").render(
-        page=page, home=course_home(environ),
+        page=page, home=course_home(environ), link=lambda target: sibling_page(target, environ),
         previous=pages[index - 1] if index > 0 else None, next=pages[index + 1] if index + 1 < len(pages) else None,
         position=lessons.index(page) + 1 if page.number is not None else None, lessons=len(lessons),
         app=CASE_APP if page is not CASE_APP else None, slides=SLIDES_QUERY).strip())
 
 
-def contents_html(guidance: Guidance, progress: list[LessonProgress] | None = None) -> str:
+def contents_html(guidance: Guidance, progress: list[LessonProgress] | None = None,
+                  link: Callable[[str], str] = served_page) -> str:
     """The contents page: the course's title, the disclaimer, every lesson (number, title, aim, time to
-    learn) and the case app; with `progress` (the learning record is on), "My progress" per lesson and the
-    export link."""
+    learn) and the case app, each linked by `link`; with `progress` (the learning record is on), "My progress"
+    per lesson and the export link."""
     pages = course_pages(guidance)
     return environment("ros1_course").get_template("contents.html.j2").render(
         title=COURSE_NAME, css=css("course.css") + document_css("contents.css"), course=COURSE_NAME,
-        page=guidance.page, lessons=[p for p in pages if p.number is not None], app=CASE_APP,
+        page=guidance.page, link=link, lessons=[p for p in pages if p.number is not None], app=CASE_APP,
         progress={p.lesson: p for p in progress} if progress is not None else None,
         export=PROGRESS_EXPORT) + "\n"
 

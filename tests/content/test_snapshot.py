@@ -137,6 +137,21 @@ def test_a_snapshot_others_could_write_is_never_loaded(tmp_path: Path) -> None:
     assert read_snapshot(DEFAULT_CONTENT_DIR, environ) is None  # unreadable: the kernel validates instead
 
 
+def test_in_the_browser_the_snapshot_unpacked_from_the_site_is_loaded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pyodide unpacks the site's files writable by all, in a file system no other user shares."""
+    write_snapshot(load_knowledge(DEFAULT_CONTENT_DIR), tmp_path)
+    tmp_path.chmod(0o777)
+    try:
+        environ = {SNAPSHOT_VARIABLE: str(tmp_path)}
+        assert read_snapshot(DEFAULT_CONTENT_DIR, environ) is None
+        monkeypatch.setattr(sys, "platform", "emscripten")
+        assert read_snapshot(DEFAULT_CONTENT_DIR, environ) is not None
+    finally:
+        tmp_path.chmod(0o700)
+
+
 def test_a_record_is_equal_by_value_and_not_hashable_like_the_model_it_stands_for() -> None:
     assert Record(name="crizotinib", brands=["Xalkori"]) == Record(name="crizotinib", brands=["Xalkori"])
     assert Record(name="crizotinib") != Record(name="entrectinib")

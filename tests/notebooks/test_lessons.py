@@ -14,6 +14,7 @@ import pytest
 from nbclient import NotebookClient
 
 from content import Guidance
+from ros1_course.navigation import HOME_VARIABLE, STATIC_PAGES_VARIABLE, navigation
 
 ROOT = Path(__file__).resolve().parents[2]
 LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
@@ -90,6 +91,15 @@ def test_the_stored_navigation_links_the_neighbouring_pages(path: Path, guidance
     expected = ([(files[index - 1], "prev")] if index else []) + [(files[index + 1], "next")]
     assert nav == expected * 2  # at the top and at the end
     assert "Contents" not in html  # the contents page exists only where `ros1-course app` serves the course
+
+
+def test_on_the_static_site_the_navigation_links_the_rendered_pages(guidance: Guidance) -> None:
+    environ = {STATIC_PAGES_VARIABLE: "1", HOME_VARIABLE: "../../index.html"}
+    nav = str(navigation(guidance, "02-ros1-and-fusions.ipynb", environ))
+    assert re.findall(r'<a href="([^"]+)"', nav) == ["../../index.html", "01-case-and-result.html",
+                                                   "03-who-gets-it.html", "app.html", "?view=slides"]
+    assert re.findall(r'<a href="([^"]+)"', str(navigation(guidance, "02-ros1-and-fusions.ipynb", {}))) == [
+        "01-case-and-result.ipynb", "03-who-gets-it.ipynb", "app.ipynb"]
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)

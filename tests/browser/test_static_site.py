@@ -1,0 +1,183 @@
+"""The course without a server: `ros1-course build-static` builds a folder that a plain static server
+(`python -m http.server`) serves, and every page works in Chromium with each page's kernel in the browser
+(Pyodide) and every request that would leave the machine blocked (the `page` fixture fails on any)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+from content import Guidance
+from ros1_course.navigation import course_pages, static_page
+from ros1_course.static_site import build_static
+
+from .conftest import Server, free_port, running
+from .test_accessibility import serious_violations
+from .test_app import expect_g2032r_activity, open_section
+from .test_course import NOTEBOOKS, SLIDE, expect_a_working_page
+
+pytestmark = pytest.mark.browser
+
+# A page's first visit starts Pyodide and loads the kernel's packages (about 8 s on the machine `make bench`
+# ran on); a slower machine gets room.
+KERNEL_READY_MS = 120_000
+
+
+@pytest.fixture(scope="session")
+def static_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The course built as a static folder, once for the session."""
+    return build_static(tmp_path_factory.mktemp("static") / "site", progress=lambda message: None)
+
+
+@pytest.fixture(scope="session")
+def static_server(static_site: Path, artifacts: Path) -> Iterator[Server]:
+    """The folder served by Python's plain static file server: no course code runs on the server."""
+    port = free_port()
+    command = [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory",
+               str(static_site)]
+    with running(command, f"http://127.0.0.1:{port}/", "index.html", artifacts / "static-server.log") as server:
+        yield server
+
+
+def drawn_nav(page: Page) -> Locator:
+    """The course navigation the page's kernel drew (not the stored page's, shown while the kernel starts)."""
+    return page.locator("#rendered_cells").get_by_role("navigation", name="Course").first
+
+
+def open_static(page: Page, server: Server, file: str) -> Page:
+    """Open a course page of the static site and wait until its kernel has drawn the course navigation."""
+    page.goto(server.url + static_page(file))
+    expect(drawn_nav(page)).to_be_visible(timeout=KERNEL_READY_MS)
+    return page
+
+
+def test_the_folder_holds_every_file_its_pages_load(static_site: Path) -> None:
+    settings = json.loads((static_site / "jupyter-lite.json").read_text())["jupyter-config-data"]
+    kernel = settings["litePluginSettings"]["@jupyterlite/pyodide-kernel-extension:kernel"]
+    assert kernel["pyodideUrl"] == "./static/pyodide/pyodide.js" and kernel["disablePyPIFallback"] is True
+    core = static_site / "static" / "pyodide"
+    lock = json.loads((core / "pyodide-lock.json").read_text())["packages"]
+    for name in kernel["loadPyodideOptions"]["packages"]:
+        assert re.sub(r"[-_.]+", "-", name).lower() in lock, f"{name} is loaded at start but not in the lock"
+    for entry in lock.values():
+        wheel = core / entry["file_name"]
+        assert hashlib.sha256(wheel.read_bytes()).hexdigest() == entry["sha256"], entry["name"]
+        assert all(dependency in lock for dependency in entry["depends"]), entry["name"]
+    assert not [e for e in lock.values() if not e["file_name"].endswith("-py3-none-any.whl")
+                and not e["file_name"].endswith("-py2.py3-none-any.whl")], "only pure-Python wheels"
+    assert (static_site / "index.html").read_text().count('href="voici/render/') == len(course_pages_in(static_site))
+
+
+def course_pages_in(static_site: Path) -> list[Path]:
+    """The pages Voici rendered."""
+    return sorted((static_site / "voici" / "render").glob("*.html"))
+
+
+def test_the_contents_page_links_every_static_page(page: Page, static_server: Server, guidance: Guidance) -> None:
+    page.goto(static_server.url)
+    expect(page.get_by_role("heading", level=1)).to_have_text("ROS1-rearranged lung cancer: an interactive course")
+    expect(page.get_by_role("note")).to_contain_text(guidance.page.disclaimer)
+    for lesson in guidance.lessons:
+        expect(page.get_by_role("link", name=f"{lesson.number:02d} · {lesson.title}")).to_have_attribute(
+            "href", static_page(lesson.file))
+    expect(page.get_by_role("link", name="Open the case app")).to_have_attribute("href", "voici/render/app.html")
+    assert serious_violations(page) == []
+
+
+def test_next_goes_through_every_static_page_to_the_case_app(
+    page: Page, static_server: Server, guidance: Guidance
+) -> None:
+    pages = course_pages(guidance)
+    page.goto(static_server.url)
+    page.get_by_role("link", name=pages[0].label).click()
+    for number, course_page in enumerate(pages, 1):
+        expect(page).to_have_url(re.compile(re.escape(static_page(course_page.file)) + "$"))
+        nav = drawn_nav(page)
+        expect(nav).to_be_visible(timeout=KERNEL_READY_MS)
+        where = f"Lesson {number} of {len(guidance.lessons)}: {course_page.label}" if course_page.number is not None \
+            else course_page.label
+        expect(nav.locator(".ros1-where")).to_have_text(where)
+        expect(nav.get_by_role("link", name="Contents")).to_have_attribute("href", "../../index.html")
+        expect_a_working_page(page, NOTEBOOKS / course_page.file)
+        assert serious_violations(page) == [], course_page.file
+        if number < len(pages):
+            nav.get_by_role("link", name=re.compile("^Next: ")).click()
+    expect(page.get_by_role("tab", name="The fusion")).to_be_visible()
+    drawn_nav(page).get_by_role("link", name="Contents").click()
+    expect(page.get_by_role("link", name=pages[0].label)).to_be_visible()
+
+
+def test_a_page_shows_its_stored_content_at_once_and_then_its_working_controls(
+    page: Page, static_server: Server
+) -> None:
+    page.goto(static_server.url + static_page("02-ros1-and-fusions.ipynb"), wait_until="commit")
+    stored = page.locator("#ros1-preview")
+    expect(stored.get_by_role("heading", level=1)).to_have_text(re.compile("02 · ROS1 and its fusions"))
+    expect(stored.get_by_role("status")).to_contain_text("Starting the interactive parts")
+    expect(stored.get_by_role("navigation", name="Course").first.get_by_role("link", name=re.compile("^Next: ")
+                                                                            )).to_have_attribute(
+        "href", "03-who-gets-it.html")
+    expect(stored.locator(".ros1-preview-pending").first).to_be_visible()
+    expect(page.locator("select")).to_have_count(0)  # nothing that looks like it works before it does
+    expect(stored).to_have_count(0, timeout=KERNEL_READY_MS)
+    explorer = page.locator(".ros1-partner-explorer")
+    expect(explorer.get_by_label("Fusion partner")).to_be_enabled()
+    term = page.locator('a[href="#term-fusion"]').first
+    expect(term).to_be_visible()  # a link to a term of the page stays on the page
+    assert serious_violations(page) == []
+
+
+def test_the_partner_explorer_answers_a_choice_in_the_browser(page: Page, static_server: Server) -> None:
+    explorer = open_static(page, static_server, "02-ros1-and-fusions.ipynb").locator(".ros1-partner-explorer")
+    expect(explorer.get_by_role("heading", name="CD74-ROS1")).to_be_visible(timeout=KERNEL_READY_MS)
+    explorer.get_by_label("Fusion partner").select_option("EZR")
+    expect(explorer.get_by_role("heading", name="EZR-ROS1")).to_be_visible()
+    expect(explorer.get_by_role("img").first).to_have_attribute("alt", re.compile("EZR"))
+
+
+def test_the_resistance_explorer_answers_a_choice_in_the_browser(
+    page: Page, static_server: Server, guidance: Guidance
+) -> None:
+    open_static(page, static_server, "05-progression-and-resistance.ipynb")
+    explorer = page.locator(".ros1-resistance-explorer").first
+    expect(explorer).to_be_visible(timeout=KERNEL_READY_MS)
+    explorer.get_by_label("Progressed on").select_option("entrectinib")
+    explorer.get_by_label("Progressed on").select_option("crizotinib")
+    table = explorer.get_by_role("table", name="Therapy activity against G2032R, after crizotinib")
+    expect(table).to_be_visible()
+    steps = guidance.next_steps(after="crizotinib", mutation="G2032R")
+    expect(table.get_by_role("rowheader")).to_have_text([row.therapy for row in steps.rows])
+    expect_g2032r_activity(table)
+
+
+def test_the_case_app_answers_a_partner_choice_and_a_self_check_in_the_browser(
+    page: Page, static_server: Server, guidance: Guidance
+) -> None:
+    open_static(page, static_server, "app.ipynb")
+    explorer = open_section(page, "The fusion").locator(".ros1-partner-explorer")
+    explorer.get_by_label("Fusion partner").select_option("EZR")
+    expect(explorer.get_by_role("heading", name="EZR-ROS1")).to_be_visible()
+    quiz = open_section(page, "Self-check").locator(".ros1-quiz")
+    question = guidance.questions()[0]
+    card = quiz.locator(".ros1-question").first
+    card.get_by_role("radio", name=next(o for o in question.options if o in question.answer), exact=True).check()
+    card.get_by_role("button", name="Check answer").click()
+    expect(card.locator(".ros1-correct")).to_contain_text(question.explanation)
+
+
+def test_a_static_lesson_opens_as_slides_moved_by_the_keyboard(page: Page, static_server: Server) -> None:
+    open_static(page, static_server, "02-ros1-and-fusions.ipynb")
+    drawn_nav(page).get_by_role("link", name="Present this lesson (slides)").click()
+    counter = page.get_by_role("status").filter(has_text=SLIDE)
+    expect(counter).to_be_visible(timeout=KERNEL_READY_MS)
+    expect(page.get_by_role("heading", level=1)).to_be_in_viewport(timeout=KERNEL_READY_MS)
+    expect(counter).to_have_text(re.compile(r"^Slide 1 of \d+$"))
+    page.keyboard.press("ArrowRight")
+    expect(counter).to_have_text(re.compile(r"^Slide 2 of \d+$"))
