@@ -44,7 +44,7 @@ class Lesson:
         if record is None:
             record = recording_wanted(in_kernel=_in_kernel())
         if record is True:
-            from .record import LearningRecord  # validated with pydantic: imported only when a record is kept
+            from .record import LearningRecord  # its file lock: imported only when a record is kept
 
             record = LearningRecord()
         self.record: Recorder | None = record or None

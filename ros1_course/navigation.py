@@ -98,16 +98,17 @@ def navigation(guidance: Guidance, file: str, environ: Mapping[str, str] = os.en
 
 
 def contents_html(guidance: Guidance, progress: list[LessonProgress] | None = None,
-                  link: Callable[[str], str] = served_page) -> str:
+                  link: Callable[[str], str] = served_page, record_page: str | None = None) -> str:
     """The contents page: the course's title, the disclaimer, every lesson (number, title, aim, time to
     learn) and the case app, each linked by `link`; with `progress` (the learning record is on), "My progress"
-    per lesson and the export link."""
+    per lesson and the export link; with `record_page` (the static site, whose record is in the browser), the
+    link to that page."""
     pages = course_pages(guidance)
     return environment("ros1_course").get_template("contents.html.j2").render(
         title=COURSE_NAME, css=css("course.css") + document_css("contents.css"), course=COURSE_NAME,
         page=guidance.page, link=link, lessons=[p for p in pages if p.number is not None], app=CASE_APP,
         progress={p.lesson: p for p in progress} if progress is not None else None,
-        export=PROGRESS_EXPORT) + "\n"
+        export=PROGRESS_EXPORT, record_page=record_page) + "\n"
 
 
 def app_navigation(environ: Mapping[str, str] = os.environ) -> Markup:

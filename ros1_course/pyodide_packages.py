@@ -30,9 +30,9 @@ from packaging.markers import Marker
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-# What a page's kernel imports: IPython and the widgets (the kernel itself) and the course's templates (Jinja2
-# and MarkupSafe).
-KERNEL_ROOTS = ("ipython", "ipywidgets", "comm", "jinja2", "markupsafe", "traitlets")
+# What a page's kernel imports: IPython and the widgets (the kernel itself), the course's templates (Jinja2
+# and MarkupSafe) and the learning record (platformdirs; it takes no file lock in the browser).
+KERNEL_ROOTS = ("ipython", "ipywidgets", "comm", "jinja2", "markupsafe", "traitlets", "platformdirs")
 # Required by ipywidgets' metadata but never imported by a kernel: they hold the widgets' JavaScript for
 # Jupyter's front ends, and the static page has its own (Voici's bundle). 2.4 MB not shipped.
 NOT_IMPORTED = frozenset({"widgetsnbextension", "jupyterlab-widgets"})

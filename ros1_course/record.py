@@ -1,11 +1,12 @@
 """The learning record: every checked self-check attempt, kept in the user's data directory, never lost.
 
 `record.json` lives in `data_dir()` (platformdirs' user data directory; never the repository). Every change
-is a read-modify-write under an exclusive file lock (filelock; `record.lock`), so two kernels writing at once
-lose no attempt, and every write replaces the file atomically (temporary file in the same directory, fsync,
-rename), so a writer killed part-way leaves the previous record intact. A record that cannot be read (not
-JSON, not UTF-8, or not of the shape `RecordFile` describes) is moved aside to
-`record.json.corrupt-<timestamp>` and a fresh one started, with a message saying so.
+is a read-modify-write under an exclusive file lock (filelock; `record.lock`; none in the browser, see
+`record_lock`), so two kernels writing at once lose no attempt, and every write replaces the file atomically
+(temporary file in the same directory, fsync, rename), so a writer killed part-way leaves the previous record
+intact. A record that cannot be read (not JSON, not UTF-8, or not of the shape `parse` checks) is moved aside
+to `record.json.corrupt-<timestamp>` and a fresh one started, with a message saying so. The record is checked
+by plain code (no pydantic), so the static site's pages keep it in the browser with this same module.
 """
 
 from __future__ import annotations
@@ -14,16 +15,16 @@ import contextlib
 import datetime as dt
 import json
 import os
+import sys
 import uuid
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from contextlib import AbstractContextManager
+from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Any
 
 import platformdirs
-from filelock import FileLock
-from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
 
 from content import Guidance
 from content.guidance import QuizQuestion
@@ -41,6 +42,19 @@ def data_dir(environ: Mapping[str, str] = os.environ) -> Path:
     macOS, %LOCALAPPDATA% on Windows)."""
     override = environ.get(DATA_DIR_VARIABLE, "").strip()
     return Path(override).expanduser() if override else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def record_lock(path: Path) -> AbstractContextManager[object]:
+    """The exclusive lock that processes writing the record take (filelock, `path`). In the browser (the static
+    site's pages, Pyodide) there is none to take: no fcntl, and filelock's soft lock, a marker file, stays on the
+    pages' shared drive, so the next page would wait for ever. There each page's kernel writes in one step
+    (`write_atomic`), so two tabs checking an answer at the same instant could lose one attempt, never the
+    record."""
+    if sys.platform == "emscripten":
+        return contextlib.nullcontext()
+    from filelock import FileLock
+
+    return FileLock(path)
 
 
 def write_atomic(path: Path, text: str, mode: int = 0o666) -> None:
@@ -73,21 +87,16 @@ def utc_now() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _iso_time(value: str) -> str:
-    dt.datetime.fromisoformat(value)  # raises ValueError for anything else
-    return value
-
-
-class Attempt(BaseModel):
-    """One checked answer: which question (id and lesson), the options chosen, whether right, and when."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+@dataclass(frozen=True)
+class Attempt:
+    """One checked answer: which question (id and lesson), the options chosen, whether right, and when (ISO 8601
+    UTC)."""
 
     question: str
     lesson: int
     answer: tuple[str, ...]
     correct: bool
-    when: Annotated[str, AfterValidator(_iso_time)]
+    when: str
 
     @classmethod
     def now(cls, question: str, lesson: int, answer: Iterable[str], correct: bool) -> Attempt:
@@ -95,34 +104,53 @@ class Attempt(BaseModel):
         return cls(question=question, lesson=lesson, answer=tuple(answer), correct=correct, when=utc_now())
 
 
-class RecordFile(BaseModel):
-    """What `record.json` holds."""
-
-    model_config = ConfigDict(extra="forbid", strict=True)
-
-    format: Literal["ros1-course learning record"]
-    version: Literal[1]
-    attempts: list[Attempt]
-
-
 class CorruptRecord(ValueError):
     """The record file holds something other than a learning record."""
+
+
+ATTEMPT_FIELDS = {"question": str, "lesson": int, "answer": list, "correct": bool, "when": str}
+
+
+def _attempt(item: Any, where: str) -> Attempt:
+    """One attempt of the file, checked strictly (no field missing or extra, no type converted)."""
+    if not isinstance(item, dict):
+        raise CorruptRecord(f"not a learning record ({where}: an attempt must be an object)")
+    for name, kind in ATTEMPT_FIELDS.items():
+        if name not in item:
+            raise CorruptRecord(f"not a learning record ({where}.{name}: missing)")
+        value = item[name]
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise CorruptRecord(f"not a learning record ({where}.{name}: must be {kind.__name__})")
+    extra = sorted(set(item) - set(ATTEMPT_FIELDS))
+    if extra:
+        raise CorruptRecord(f"not a learning record ({where}.{extra[0]}: not a field of an attempt)")
+    if not all(isinstance(option, str) for option in item["answer"]):
+        raise CorruptRecord(f"not a learning record ({where}.answer: the options must be text)")
+    try:
+        dt.datetime.fromisoformat(item["when"])
+    except ValueError:
+        raise CorruptRecord(f"not a learning record ({where}.when: not an ISO 8601 time)") from None
+    return Attempt(item["question"], item["lesson"], tuple(item["answer"]), item["correct"], item["when"])
 
 
 def parse(text: str) -> list[Attempt]:
     """The attempts in a record file's text; raises CorruptRecord when it is not a learning record."""
     try:
-        return RecordFile.model_validate_json(text).attempts
-    except ValidationError as error:
-        first = error.errors(include_url=False)[0]
-        where = ".".join(str(part) for part in first["loc"])
-        raise CorruptRecord(f"not a learning record ({where}: {first['msg']})" if where else
-                            f"not a learning record ({first['msg']})") from error
+        data = json.loads(text)
+    except ValueError as error:
+        raise CorruptRecord(f"not a learning record (not JSON: {error})") from None
+    if not isinstance(data, dict) or set(data) != {"format", "version", "attempts"}:
+        raise CorruptRecord("not a learning record (an object with format, version and attempts is expected)")
+    if data["format"] != FORMAT or data["version"] != VERSION or isinstance(data["version"], bool):
+        raise CorruptRecord(f"not a learning record (format {data['format']!r}, version {data['version']!r})")
+    if not isinstance(data["attempts"], list):
+        raise CorruptRecord("not a learning record (attempts: must be a list)")
+    return [_attempt(item, f"attempts.{index}") for index, item in enumerate(data["attempts"])]
 
 
 def dump(attempts: Sequence[Attempt]) -> str:
     """A record file's text for these attempts: JSON with one attempt a line."""
-    lines = "".join(f"\n{json.dumps(a.model_dump(mode='json'), ensure_ascii=False)}," for a in attempts)
+    lines = "".join(f"\n{json.dumps({**asdict(a), 'answer': list(a.answer)}, ensure_ascii=False)}," for a in attempts)
     return f'{{"format": {json.dumps(FORMAT)}, "version": {VERSION}, "attempts": [{lines.rstrip(",")}\n]}}\n'
 
 
@@ -148,7 +176,7 @@ class LearningRecord:
 
     def __init__(self, path: Path | str | None = None, notify: Notify | None = None) -> None:
         self.path = Path(path) if path is not None else data_dir() / "record.json"
-        self.lock = FileLock(self.path.with_suffix(".lock"))
+        self.lock = record_lock(self.path.with_suffix(".lock"))
         self.notify = notify or _warn
 
     def __repr__(self) -> str:

@@ -1,5 +1,5 @@
-"""Whether lessons keep a learning record by default, without importing the record itself (its validation
-needs pydantic, which a lesson's kernel then never loads when nothing is recorded)."""
+"""Whether lessons keep a learning record by default, without importing the record itself (filelock and
+platformdirs, which a lesson's kernel then never loads when nothing is recorded)."""
 
 from __future__ import annotations
 

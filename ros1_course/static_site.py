@@ -47,6 +47,7 @@ from .pyodide_packages import (
     write_lock,
     write_wheel,
 )
+from .record import DATA_DIR_VARIABLE
 from .recording import RECORD_VARIABLE
 from .serve import NOTEBOOKS, PROJECT_ROOT, TEMPLATES_ROOT, VOILA_SETTINGS
 
@@ -68,6 +69,11 @@ PAGE_EXTENSIONS = ("@jupyterlite/pyodide-kernel-extension", "@jupyter-widgets/ju
 KERNEL_EXTENSION = LAB_EXTENSIONS / "@jupyterlite/pyodide-kernel-extension/static/pypi"
 # How the kernel's own wheels (jupyterlite-pyodide-kernel's) depend on one another and on the shipped packages.
 KERNEL_OWN_DEPENDS = {"pyodide-kernel": ("ipykernel", "ipython", "comm", "piplite"), "piplite": ("micropip",)}
+# The learning record's folder in the pages' shared drive, which the browser keeps in its storage for the site.
+RECORD_FOLDER = "/drive/learning-record"
+# The static site's own page of the record (not a notebook of the course: it is written at build time).
+PROGRESS_PAGE = "my-progress.ipynb"
+PROGRESS_CODE = "from ros1_course.progress_page import ProgressPage\n\nProgressPage()"
 DEFAULT_CACHE = Path.home() / ".cache" / "ros1-course" / "static-build"
 Progress = Callable[[str], None]
 
@@ -139,7 +145,8 @@ def kernel_environment(python: str) -> dict[str, str]:
     """What a page's kernel finds in os.environ: what the course's server tells its own kernels."""
     data = f"{site_packages(python)}/{SITE_DATA}"
     return {HOME_VARIABLE: "../../index.html", STATIC_PAGES_VARIABLE: "1", SNAPSHOT_VARIABLE: f"{data}/snapshots",
-            pictures.PICTURE_STORE: f"{data}/pictures", RECORD_VARIABLE: "0", "HOME": "/home/pyodide"}
+            pictures.PICTURE_STORE: f"{data}/pictures", RECORD_VARIABLE: "1", DATA_DIR_VARIABLE: RECORD_FOLDER,
+            "HOME": "/home/pyodide"}
 
 
 def voila_settings() -> dict[str, object]:
@@ -197,15 +204,27 @@ def build_static(output: Path, cache: Path = DEFAULT_CACHE, progress: Progress =
         contents.mkdir()
         for page in course_pages(guidance):
             shutil.copy2(NOTEBOOKS / page.file, contents / page.file)
+        write_progress_notebook(contents / PROGRESS_PAGE)
         progress("Rendering the pages with Voici")
         run_voici(lite, contents, built)
-        (built / "index.html").write_text(contents_html(guidance, None, static_page), encoding="utf-8")
+        (built / "index.html").write_text(contents_html(guidance, None, static_page, static_page(PROGRESS_PAGE)),
+                                          encoding="utf-8")
         (built / "ros1-course-site.json").write_text(json.dumps(
             {"content": fingerprint, "pyodide": PYODIDE_VERSION, "course": COURSE_VERSION}, indent=1) + "\n", "utf-8")
         if output.exists():
             shutil.rmtree(output)
         shutil.move(str(built), output)
     return output
+
+
+def write_progress_notebook(path: Path) -> None:
+    """The *My progress* page's notebook: one cell showing the record kept in the browser."""
+    notebook = {"cells": [{"cell_type": "code", "execution_count": None, "id": "my-progress", "metadata": {},
+                           "outputs": [], "source": PROGRESS_CODE}],
+                "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+                             "title": "My progress"},
+                "nbformat": 4, "nbformat_minor": 5}
+    path.write_text(json.dumps(notebook, indent=1) + "\n", encoding="utf-8")
 
 
 def run_voici(lite: Path, contents: Path, output: Path) -> None:

@@ -4,7 +4,9 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import html
 import json
 import re
 import sys
@@ -12,13 +14,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Browser, Locator, Page, Route, expect
 
 from content import Guidance
 from ros1_course.navigation import course_pages, static_page
 from ros1_course.static_site import build_static
 
-from .conftest import Server, free_port, running
+from .conftest import Server, free_port, is_local, running
 from .test_accessibility import serious_violations
 from .test_app import expect_g2032r_activity, open_section
 from .test_course import NOTEBOOKS, SLIDE, expect_a_working_page
@@ -181,3 +183,65 @@ def test_a_static_lesson_opens_as_slides_moved_by_the_keyboard(page: Page, stati
     expect(counter).to_have_text(re.compile(r"^Slide 1 of \d+$"))
     page.keyboard.press("ArrowRight")
     expect(counter).to_have_text(re.compile(r"^Slide 2 of \d+$"))
+
+
+@pytest.fixture
+def page_with_storage(browser: Browser, blocked: list[str]) -> Iterator[Page]:
+    """A page as a visitor's browser opens the static site: service workers allowed (the pages' shared drive,
+    where the record is kept, goes through Voici's), every request off this machine blocked and recorded."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+
+    def route(request_route: Route) -> None:
+        if is_local(request_route.request.url):
+            request_route.continue_()
+        else:
+            blocked.append(request_route.request.url)
+            request_route.abort("blockedbyclient")
+
+    context.route("**/*", route)
+    tab = context.new_page()
+    tab.set_default_timeout(30_000)
+    yield tab
+    context.close()
+    assert blocked == [], f"the page tried to reach other machines: {blocked}"
+
+
+def progress_rows(page: Page) -> Locator:
+    return page.get_by_role("table", name="Self-check per lesson").get_by_role("row")
+
+
+def test_a_self_check_answer_is_kept_in_the_browser_across_a_reload_and_can_be_deleted(
+    page_with_storage: Page, static_server: Server, guidance: Guidance
+) -> None:
+    page = page_with_storage
+    lesson, question = guidance.lesson(2), guidance.questions(2)[0]
+    right = next(option for option in question.options if option in question.answer)
+    open_static(page, static_server, lesson.file)
+    card = page.locator("#rendered_cells .ros1-question").first
+    card.get_by_role("radio", name=right, exact=True).check()
+    card.get_by_role("button", name="Check answer").click()
+    expect(card.locator(".ros1-correct")).to_contain_text("Correct.")
+    expect(card).not_to_contain_text("could not be saved")
+
+    page.reload()
+    expect(drawn_nav(page)).to_be_visible(timeout=KERNEL_READY_MS)
+    drawn_nav(page).get_by_role("link", name="Contents").click()
+    expect(page.get_by_role("heading", name="My progress")).to_be_visible()
+    page.get_by_role("link", name=re.compile("^My progress")).click()
+    expect(page.get_by_role("heading", name="My progress", level=1)).to_be_visible(timeout=KERNEL_READY_MS)
+    expect(page.get_by_text("kept in this browser only")).to_be_visible()
+    lesson_row = progress_rows(page).filter(has=page.get_by_role("rowheader", name="Lesson 2", exact=True))
+    expect(lesson_row.get_by_role("cell")).to_have_text([str(len(guidance.questions(2))), "1", "1"])
+    download = page.get_by_role("link", name=re.compile("^Download my record"))
+    summary = base64.b64decode(download.get_attribute("href").split(",", 1)[1]).decode("utf-8")
+    assert "Learning record" in summary and html.escape(question.prompt, quote=False) in summary
+
+    delete = page.get_by_role("button", name="Delete my record")
+    expect(delete).to_be_disabled()
+    page.get_by_label("Yes, delete every answer in my record").check()
+    delete.click()
+    expect(page.get_by_role("status").filter(has_text="Your record was deleted")).to_be_visible()
+    expect(lesson_row.get_by_role("cell")).to_have_text([str(len(guidance.questions(2))), "0", "0"])
+    page.reload()
+    expect(page.get_by_role("heading", name="My progress", level=1)).to_be_visible(timeout=KERNEL_READY_MS)
+    expect(lesson_row.get_by_role("cell")).to_have_text([str(len(guidance.questions(2))), "0", "0"])

@@ -108,6 +108,14 @@ BROKEN = {
 }
 
 
+BROKEN["a lesson that is true"] = json.dumps({"format": "ros1-course learning record", "version": 1, "attempts": [
+    {"question": "q", "lesson": True, "answer": [], "correct": True, "when": "2026-01-01T00:00:00Z"}]})
+BROKEN["an extra field"] = json.dumps({"format": "ros1-course learning record", "version": 1, "attempts": [
+    {"question": "q", "lesson": 1, "answer": [], "correct": True, "when": "2026-01-01T00:00:00Z", "name": "x"}]})
+BROKEN["not a time"] = json.dumps({"format": "ros1-course learning record", "version": 1, "attempts": [
+    {"question": "q", "lesson": 1, "answer": ["a"], "correct": True, "when": "yesterday"}]})
+
+
 @pytest.mark.parametrize("broken", BROKEN.values(), ids=BROKEN.keys())
 def test_a_corrupt_record_is_kept_aside_and_a_fresh_one_started(tmp_path: Path, broken: str | bytes) -> None:
     path = tmp_path / "record.json"
@@ -173,3 +181,13 @@ def test_write_atomic_into_a_missing_directory_fails_and_leaves_nothing(tmp_path
     with pytest.raises(FileNotFoundError):
         write_atomic(tmp_path / "missing" / "file.html", "text")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_in_the_browser_the_record_is_kept_without_a_file_lock(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pyodide has no fcntl, and filelock's marker file would stay on the pages' drive: no lock there."""
+    monkeypatch.setattr(sys, "platform", "emscripten")
+    record = LearningRecord(tmp_path / "record.json")
+    record.add(Attempt.now("q", 1, ["a"], True))
+    assert [a.question for a in record.attempts()] == ["q"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["record.json"]  # no lock file left behind
