@@ -17,7 +17,14 @@ import pytest
 from playwright.sync_api import Browser, Page, Route, expect
 
 from .conftest import (
-    APP_READY_MS, BIN, PROJECT_ROOT, Server, free_port, is_local, missing_in_ci_fails, running,
+    APP_READY_MS,
+    BIN,
+    PROJECT_ROOT,
+    Server,
+    free_port,
+    is_local,
+    missing_in_ci_fails,
+    running,
 )
 from .test_course import course_nav
 
