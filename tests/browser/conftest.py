@@ -21,10 +21,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, Route, WebSocketRoute, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Route, WebSocketRoute, sync_playwright
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -180,11 +181,9 @@ def blocked() -> list[str]:
     return []
 
 
-@pytest.fixture
-def page(browser: Browser, blocked: list[str]) -> Iterator[Page]:
-    """A fresh page (own context) that lets loopback requests through and aborts and records any other
-    request or WebSocket. At the end it closes as a visitor's tab does (Voila then shuts the page's kernel
-    down) and checks that nothing tried to leave the machine."""
+def blocking_context(browser: Browser, blocked: list[str], **options: Any) -> BrowserContext:
+    """A new browser context (Playwright's `new_context` options) that lets loopback requests through and
+    aborts and records in `blocked` any other request or WebSocket."""
 
     def route(request_route: Route) -> None:
         url = request_route.request.url
@@ -198,9 +197,18 @@ def page(browser: Browser, blocked: list[str]) -> Iterator[Page]:
         blocked.append(socket.url)
         socket.close()
 
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, **options)
     context.route("**/*", route)
     context.route_web_socket(lambda url: not is_local(url), refuse_socket)
+    return context
+
+
+@pytest.fixture
+def page(browser: Browser, blocked: list[str]) -> Iterator[Page]:
+    """A fresh page (own context, service workers blocked) that lets loopback requests through and aborts and
+    records any other request or WebSocket. At the end it closes as a visitor's tab does (Voila then shuts the
+    page's kernel down) and checks that nothing tried to leave the machine."""
+    context = blocking_context(browser, blocked, service_workers="block")
     tab = context.new_page()
     tab.set_default_timeout(30_000)
     yield tab

@@ -14,18 +14,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, Route, expect
+from playwright.sync_api import Browser, Page, expect
 
-from .conftest import (
-    APP_READY_MS,
-    BIN,
-    PROJECT_ROOT,
-    Server,
-    free_port,
-    is_local,
-    missing_in_ci_fails,
-    running,
-)
+from .conftest import APP_READY_MS, BIN, PROJECT_ROOT, Server, blocking_context, free_port, missing_in_ci_fails, running
 from .test_course import course_nav
 
 pytestmark = pytest.mark.browser
@@ -34,6 +25,23 @@ PROXY_PACKAGE = "configurable-http-proxy@5.3.0"  # JupyterHub's own proxy, pinne
 PROXY_CACHE = Path.home() / ".cache" / "ros1-course" / "jupyterhub-proxy"
 PASSWORD = secrets.token_hex(8)
 HUB_CONFIG = """
+import os
+from jupyterhub.spawner import SimpleLocalProcessSpawner
+
+
+class CourseSpawner(SimpleLocalProcessSpawner):
+    \"\"\"Each user's server runs in the project's folder (where voila.json is), with a home of its own.\"\"\"
+
+    def make_preexec_fn(self, name):
+        home = self.home_dir
+
+        def preexec():
+            os.makedirs(home, 0o700, exist_ok=True)
+            os.chdir({root!r})
+
+        return preexec
+
+
 c = get_config()  # noqa: F821
 c.JupyterHub.bind_url = "http://127.0.0.1:{port}"
 c.JupyterHub.hub_ip = "127.0.0.1"
@@ -46,8 +54,8 @@ c.JupyterHub.pid_file = "{state}/jupyterhub.pid"
 c.JupyterHub.authenticator_class = "dummy"
 c.DummyAuthenticator.password = {password!r}
 c.Authenticator.allow_all = True
-c.JupyterHub.spawner_class = "simple"
-c.SimpleLocalProcessSpawner.home_dir_template = {root!r}
+c.JupyterHub.spawner_class = CourseSpawner
+c.SimpleLocalProcessSpawner.home_dir_template = "{state}/home/{{username}}"
 c.Spawner.notebook_dir = {root!r}
 c.Spawner.cmd = [{singleuser!r}]
 c.Spawner.args = {args!r}
@@ -92,17 +100,7 @@ def hub(artifacts: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[S
 
 def user_page(browser: Browser, blocked: list[str]) -> Page:
     """A page in its own browser context (one user's cookies), every request off this machine blocked."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-
-    def route(request_route: Route) -> None:
-        if is_local(request_route.request.url):
-            request_route.continue_()
-        else:
-            blocked.append(request_route.request.url)
-            request_route.abort("blockedbyclient")
-
-    context.route("**/*", route)
-    page = context.new_page()
+    page = blocking_context(browser, blocked).new_page()
     page.set_default_timeout(60_000)
     return page
 

@@ -14,13 +14,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, Route, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from content import Guidance
 from ros1_course.navigation import course_pages, static_page
 from ros1_course.static_site import build_static
 
-from .conftest import Server, free_port, is_local, running
+from .conftest import Server, blocking_context, free_port, running
 from .test_accessibility import serious_violations
 from .test_app import expect_g2032r_activity, open_section
 from .test_course import NOTEBOOKS, SLIDE, expect_a_working_page
@@ -189,16 +189,7 @@ def test_a_static_lesson_opens_as_slides_moved_by_the_keyboard(page: Page, stati
 def page_with_storage(browser: Browser, blocked: list[str]) -> Iterator[Page]:
     """A page as a visitor's browser opens the static site: service workers allowed (the pages' shared drive,
     where the record is kept, goes through Voici's), every request off this machine blocked and recorded."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-
-    def route(request_route: Route) -> None:
-        if is_local(request_route.request.url):
-            request_route.continue_()
-        else:
-            blocked.append(request_route.request.url)
-            request_route.abort("blockedbyclient")
-
-    context.route("**/*", route)
+    context = blocking_context(browser, blocked)
     tab = context.new_page()
     tab.set_default_timeout(30_000)
     yield tab
