@@ -63,8 +63,8 @@ LOCKS = (PROJECT_ROOT / "requirements.lock", PROJECT_ROOT / "requirements-browse
 COURSE_PACKAGES = ("content", "widgets", "ros1_course")
 SITE_DATA = "ros1_course_site"  # the snapshot and pictures, beside the course's packages in its wheel
 LAB_EXTENSIONS = Path(sys.prefix) / "share/jupyter/labextensions"
-# The only JupyterLab extension a page needs: the kernel. (Voici bundles the widgets' manager; others installed
-# beside the course, such as jupytext's, would be loaded into every page and fail there.)
+# The JupyterLab extensions a page needs: the kernel and the widgets' manager. Others installed beside the course,
+# such as jupytext's, would be loaded into every page and fail there.
 PAGE_EXTENSIONS = ("@jupyterlite/pyodide-kernel-extension", "@jupyter-widgets/jupyterlab-manager")
 KERNEL_EXTENSION = LAB_EXTENSIONS / "@jupyterlite/pyodide-kernel-extension/static/pypi"
 # How the kernel's own wheels (jupyterlite-pyodide-kernel's) depend on one another and on the shipped packages.
