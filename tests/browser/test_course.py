@@ -49,6 +49,20 @@ def expect_a_working_page(page: Page, notebook: Path) -> None:
     assert "import " not in text and "lesson = Lesson(" not in text, f"{notebook.name}: code on the page"
 
 
+def expect_the_course_page(page: Page, nav: Locator, number: int, guidance: Guidance, home: str,
+                           timeout: float) -> None:
+    """Page `number` of the course (1 is the first lesson) says where it is in its navigation bar `nav`, which
+    links the contents page at `home`; it works, and axe finds nothing serious on it."""
+    course_page = course_pages(guidance)[number - 1]
+    expect(nav).to_be_visible(timeout=timeout)
+    where = f"Lesson {number} of {len(guidance.lessons)}: {course_page.label}" if course_page.number is not None \
+        else course_page.label
+    expect(nav.locator(".ros1-where")).to_have_text(where)
+    expect(nav.get_by_role("link", name="Contents")).to_have_attribute("href", home)
+    expect_a_working_page(page, NOTEBOOKS / course_page.file)
+    assert serious_violations(page) == [], course_page.file
+
+
 def section_headings(lesson: Path) -> list[str]:
     """A lesson's `##` headings, read from its MyST text."""
     return re.findall(r"^## (.+)$", lesson.with_suffix(".md").read_text(encoding="utf-8"), re.M)
@@ -83,13 +97,7 @@ def test_next_goes_from_the_first_lesson_to_the_case_app_and_previous_comes_back
     for number, course_page in enumerate(pages, 1):
         expect(page).to_have_url(re.compile(re.escape(f"/voila/render/{course_page.file}") + "$"))
         nav = course_nav(page)
-        expect(nav).to_be_visible(timeout=APP_READY_MS)
-        where = f"Lesson {number} of {len(guidance.lessons)}: {course_page.label}" if course_page.number is not None \
-            else course_page.label
-        expect(nav.locator(".ros1-where")).to_have_text(where)
-        expect(nav.get_by_role("link", name="Contents")).to_have_attribute("href", "/")
-        expect_a_working_page(page, NOTEBOOKS / course_page.file)
-        assert serious_violations(page) == [], course_page.file
+        expect_the_course_page(page, nav, number, guidance, home="/", timeout=APP_READY_MS)
         if course_page.file == "02-ros1-and-fusions.ipynb":
             snapshot(page, "21-lesson-02")
         if number < len(pages):

@@ -23,7 +23,7 @@ from ros1_course.static_site import build_static
 from .conftest import Server, blocking_context, free_port, running
 from .test_accessibility import serious_violations
 from .test_app import expect_g2032r_activity, open_section
-from .test_course import NOTEBOOKS, SLIDE, expect_a_working_page
+from .test_course import SLIDE, expect_the_course_page
 
 pytestmark = pytest.mark.browser
 
@@ -102,13 +102,7 @@ def test_next_goes_through_every_static_page_to_the_case_app(
     for number, course_page in enumerate(pages, 1):
         expect(page).to_have_url(re.compile(re.escape(static_page(course_page.file)) + "$"))
         nav = drawn_nav(page)
-        expect(nav).to_be_visible(timeout=KERNEL_READY_MS)
-        where = f"Lesson {number} of {len(guidance.lessons)}: {course_page.label}" if course_page.number is not None \
-            else course_page.label
-        expect(nav.locator(".ros1-where")).to_have_text(where)
-        expect(nav.get_by_role("link", name="Contents")).to_have_attribute("href", "../../index.html")
-        expect_a_working_page(page, NOTEBOOKS / course_page.file)
-        assert serious_violations(page) == [], course_page.file
+        expect_the_course_page(page, nav, number, guidance, home="../../index.html", timeout=KERNEL_READY_MS)
         if number < len(pages):
             nav.get_by_role("link", name=re.compile("^Next: ")).click()
     expect(page.get_by_role("tab", name="The fusion")).to_be_visible()
