@@ -24,6 +24,7 @@ from .conftest import Server, blocking_context, free_port, running
 from .test_accessibility import serious_violations
 from .test_app import expect_g2032r_activity, open_section
 from .test_course import SLIDE, expect_the_course_page
+from .test_handout import prepare_and_download
 
 pytestmark = pytest.mark.browser
 
@@ -153,8 +154,8 @@ def test_the_resistance_explorer_answers_a_choice_in_the_browser(
     expect_g2032r_activity(table)
 
 
-def test_the_case_app_answers_a_partner_choice_and_a_self_check_in_the_browser(
-    page: Page, static_server: Server, guidance: Guidance
+def test_the_case_app_answers_a_choice_and_a_self_check_and_offers_its_handout_in_the_browser(
+    page: Page, static_server: Server, guidance: Guidance, tmp_path: Path
 ) -> None:
     open_static(page, static_server, "app.ipynb")
     explorer = open_section(page, "The fusion").locator(".ros1-partner-explorer")
@@ -166,6 +167,8 @@ def test_the_case_app_answers_a_partner_choice_and_a_self_check_in_the_browser(
     card.get_by_role("radio", name=next(o for o in question.options if o in question.answer), exact=True).check()
     card.get_by_role("button", name="Check answer").click()
     expect(card.locator(".ros1-correct")).to_contain_text(question.explanation)
+    handout = prepare_and_download(page, tmp_path / "handout.html").read_text(encoding="utf-8")
+    assert "ROS1-rearranged lung cancer: case handout" in handout and "Fusion partner EZR" in handout
 
 
 def test_a_static_lesson_opens_as_slides_moved_by_the_keyboard(page: Page, static_server: Server) -> None:
