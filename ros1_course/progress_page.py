@@ -15,6 +15,7 @@ import ipywidgets as w
 from markupsafe import Markup
 
 from content import Guidance, load_guidance
+from widgets.render import environment
 from widgets.style import ROOT_CLASS, css
 
 from .documents import record_summary_html
@@ -50,23 +51,11 @@ class ProgressPage(w.VBox):
 
     def show(self) -> None:
         """Draw the progress and the download link from the record as it is now."""
-        progress = self.record.progress(self.guidance)
-        attempts = len(self.record.attempts())
         summary = record_summary_html(self.record, self.guidance, self.today)
-        link = ("data:text/html;charset=utf-8;base64," + base64.b64encode(summary.encode("utf-8")).decode("ascii"))
-        home = course_home()
-        rows = Markup("").join(
-            Markup("<tr><th scope=\"row\">Lesson {}</th><td>{}</td><td>{}</td><td>{}</td></tr>").format(
-                p.lesson, p.questions, p.attempted, p.correct) for p in progress)
-        self.summary.value = Markup(
-            "<style>{}</style><h1>My progress</h1><p class=\"ros1-where-kept\">{}</p>"
-            "<table><caption>Self-check per lesson</caption><thead><tr><th scope=\"col\">Lesson</th>"
-            "<th scope=\"col\">Questions</th><th scope=\"col\">Attempted</th><th scope=\"col\">Correct at the "
-            "latest attempt</th></tr></thead><tbody>{}</tbody></table><p>{} attempts saved.</p>"
-            "<p><a download=\"ros1-course-learning-record.html\" href=\"{}\">Download my record (HTML, dated, "
-            "to print or keep for a portfolio)</a></p>{}").format(
-            Markup(css("course.css")), WHERE_KEPT, rows, attempts, link,
-            Markup("<p><a href=\"{}\" target=\"_self\">Back to the contents</a></p>").format(home) if home else "")
+        self.summary.value = environment("ros1_course").get_template("progress.html.j2").render(
+            css=Markup(css("course.css")), where_kept=WHERE_KEPT, progress=self.record.progress(self.guidance),
+            attempts=len(self.record.attempts()), home=course_home(),
+            summary_link="data:text/html;charset=utf-8;base64," + base64.b64encode(summary.encode()).decode("ascii"))
 
     def delete(self) -> None:
         """Delete the record (the file, in the browser's storage), then draw the empty record."""
