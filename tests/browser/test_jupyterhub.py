@@ -5,6 +5,7 @@ finds the course's Voila template), as a Zero to JupyterHub image built from env
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import secrets
@@ -13,6 +14,7 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
+import psutil
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
@@ -95,7 +97,22 @@ def hub(artifacts: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[S
     command = [str(BIN / "jupyterhub"), "-f", str(config)]
     with running(command, f"http://127.0.0.1:{port}/", "hub/login", artifacts / "jupyterhub.log",
                  cwd=state) as server:
-        yield server
+        try:
+            yield server
+        finally:  # the users' servers run in sessions of their own: none may outlive the test
+            spawned = psutil.Process(server.process.pid).children(recursive=True)
+    stop_all(spawned)
+
+
+def stop_all(processes: list[psutil.Process]) -> None:
+    """Stop what is still running of these processes (the hub stops its users' servers as it stops)."""
+    for process in processes:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            process.terminate()
+    _, alive = psutil.wait_procs(processes, timeout=20)
+    for process in alive:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            process.kill()
 
 
 def user_page(browser: Browser, blocked: list[str]) -> Page:
