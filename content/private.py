@@ -13,7 +13,8 @@ def written_privately(path: Path) -> bool:
     `path` is not there. In the browser (Pyodide) every file is the page's own, unpacked from the site it came
     from, in a file system no other user shares, and all of them are writable by all: nothing to compare."""
     if sys.platform == "emscripten":
-        return path.stat() is not None
+        path.stat()  # still an OSError when `path` is not there
+        return True
     owner = os.getuid() if hasattr(os, "getuid") else None  # no owners to compare where there are no user ids
     for part in (path, path.parent):
         status = part.stat()

@@ -22,13 +22,20 @@ import sys
 import tarfile
 import zipfile
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from email.parser import Parser
 from pathlib import Path
 
 from packaging.markers import Marker
 from packaging.requirements import Requirement
-from packaging.utils import canonicalize_name
+from packaging.utils import (
+    InvalidSdistFilename,
+    InvalidWheelFilename,
+    canonicalize_name,
+    parse_sdist_filename,
+    parse_wheel_filename,
+)
+from packaging.version import Version
 
 # What a page's kernel imports: IPython and the widgets (the kernel itself), the course's templates (Jinja2
 # and MarkupSafe) and the learning record (platformdirs; it takes no file lock in the browser).
@@ -116,12 +123,11 @@ def needed(requires: Iterable[str], markers: dict[str, str]) -> list[str]:
     return wanted
 
 
-@dataclass
+@dataclass(frozen=True)
 class WheelCache:
     """A folder of downloaded wheels and source releases (kept between builds: only new pins download)."""
 
     folder: Path
-    downloaded: list[str] = field(default_factory=list)
 
     def wheel(self, name: str, version: str) -> Path:
         """The pure wheel of `name==version`: from the cache, from the package index, or packed from source."""
@@ -138,11 +144,18 @@ class WheelCache:
         return found
 
     def _find(self, name: str, version: str, suffix: str) -> Path | None:
-        stem = re.sub(r"[-_.]+", "_", name).lower()
+        """The cached pure wheel (suffix '.whl') or source release ('.tar.gz') of `name==version`, if any."""
+        wanted = (canonicalize_name(name), Version(version))
         for path in sorted(self.folder.glob(f"*{suffix}")):
-            parts = path.name.removesuffix(suffix).split("-")
-            if re.sub(r"[-_.]+", "_", parts[0]).lower() == stem and parts[1] == version and (
-                    suffix != ".whl" or path.name.endswith("-none-any.whl")):
+            try:
+                if suffix == ".whl":
+                    project, found, _, tags = parse_wheel_filename(path.name)
+                    pure = all(tag.abi == "none" and tag.platform == "any" for tag in tags)
+                else:
+                    (project, found), pure = parse_sdist_filename(path.name), True
+            except (InvalidWheelFilename, InvalidSdistFilename):
+                continue  # not a file this cache wrote
+            if (project, found) == wanted and pure:
                 return path
         return None
 
@@ -153,7 +166,6 @@ class WheelCache:
         result = subprocess.run(command, capture_output=True, text=True, check=False)
         if result.returncode != 0:
             raise RuntimeError(f"could not download {name}=={version} from the package index:\n{result.stderr}")
-        self.downloaded.append(f"{name}=={version}")
 
     def _pure_from_source(self, name: str, version: str) -> Path:
         sdist = self._find(name, version, ".tar.gz")
@@ -247,10 +259,11 @@ def write_lock(core_lock: Path, wheels: Iterable[Wheel], target: Path) -> None:
     """Pyodide's lock file for the site: the core's own information, and an entry for each shipped wheel only
     (an entry without its file would fail at load, far from the cause)."""
     core = json.loads(core_lock.read_text(encoding="utf-8"))
-    packages = {wheel.name: wheel.lock_entry() for wheel in wheels}
-    missing = sorted({d for entry in packages.values() for d in entry["depends"]  # type: ignore[attr-defined]
-                      if d not in packages})
+    shipped = list(wheels)
+    names = {wheel.name for wheel in shipped}
+    missing = sorted({d for wheel in shipped for d in wheel.depends if d not in names})
     if missing:
         raise RuntimeError(f"the site's lock names packages it does not ship: {', '.join(missing)}")
+    packages = {wheel.name: wheel.lock_entry() for wheel in shipped}
     target.write_text(json.dumps({"info": core["info"], "packages": packages}, indent=1, sort_keys=True) + "\n",
                       encoding="utf-8")

@@ -68,7 +68,8 @@ LAB_EXTENSIONS = Path(sys.prefix) / "share/jupyter/labextensions"
 PAGE_EXTENSIONS = ("@jupyterlite/pyodide-kernel-extension", "@jupyter-widgets/jupyterlab-manager")
 KERNEL_EXTENSION = LAB_EXTENSIONS / "@jupyterlite/pyodide-kernel-extension/static/pypi"
 # How the kernel's own wheels (jupyterlite-pyodide-kernel's) depend on one another and on the shipped packages.
-KERNEL_OWN_DEPENDS = {"pyodide-kernel": ("ipykernel", "ipython", "comm", "piplite"), "piplite": ("micropip",)}
+KERNEL_OWN_DEPENDS = {"pyodide-kernel": ("ipykernel", "ipython", "comm", "piplite"), "piplite": ("micropip",),
+                      "ipykernel": ()}
 # The learning record's folder in the pages' shared drive, which the browser keeps in its storage for the site.
 RECORD_FOLDER = "/drive/learning-record"
 # The static site's own page of the record (not a notebook of the course: it is written at build time).
@@ -192,7 +193,6 @@ def build_static(output: Path, cache: Path = DEFAULT_CACHE, progress: Progress =
         for name, depends in KERNEL_OWN_DEPENDS.items():
             path = next(KERNEL_EXTENSION.glob(f"{name.replace('-', '_')}-*-py3-none-any.whl"))
             wheels.append(shipped_wheel(path, depends))
-        wheels.append(shipped_wheel(next(KERNEL_EXTENSION.glob("ipykernel-*-py3-none-any.whl"))))
         own, fingerprint = course_wheel(work, python, progress)
         wheels.append(shipped_wheel(own, KERNEL_ROOTS))
         for wheel in wheels:
