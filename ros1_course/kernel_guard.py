@@ -13,6 +13,10 @@ as they are and changes three of the manager's answers, on the instance, with no
 - `fill_if_needed(...)` never starts more kernels than the visitor cap leaves room for.
 - a check every few seconds does the same for every pool, so a pool whose kernels were all killed refills
   with no visitor asking, and any kernel that dies and is restarted is logged once, with its page.
+- each look at a pool marks its kernels active. A preheated copy's last activity was the end of its preheating,
+  so one that had waited longer than `cull_idle_timeout` was culled in the moment after Voila handed it to a
+  visitor, before the visitor's page connected, and that page never came up (the log said: "Culling 'idle'
+  kernel ... with 0 connections due to 18 seconds of inactivity" just after "Using pre-heated kernel").
 
 `admit(page)` decides, before a kernel starts, whether a visitor gets the page or the "course is full" page.
 Each event is one line in the server log. When Voila's pool itself discards broken kernels, drop this module.
@@ -25,6 +29,7 @@ import logging
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from tornado.ioloop import PeriodicCallback
@@ -157,10 +162,18 @@ class KernelGuard:
             else:
                 self.discard(page, entry, state)
         pool[:] = ready + pending
+        self.keep_awake(pool)
         failing = self._failures.get(page, 0) >= GIVE_UP_AFTER
         if len(pool) < self.km.kernel_pools_config.get(page, {}).get("pool_size", 0) and not failing:
             self.fill_within_cap(delay=0, notebook_name=page)
         return len(ready)
+
+    def keep_awake(self, pool: list[asyncio.Future[Any]]) -> None:
+        """Mark the started kernels of a pool active now: Voila looks at the pool just before it hands a copy to a
+        visitor, whose page then has a full `cull_idle_timeout` to connect before the idle culler may take it."""
+        for kernel_id in filter(None, (PoolEntry(task).kernel_id for task in pool)):
+            if kernel_id in self.km:
+                self.km.get_kernel(kernel_id).last_activity = datetime.now(UTC)  # as jupyter_server keeps it
 
     async def settle_pool(self, page: str, timeout: float = PREHEAT_WAIT_SECONDS) -> None:
         """Wait (at most `timeout` seconds) until the page's pool has a healthy copy ready, or has no copy

@@ -70,8 +70,9 @@ class Server:
         return ANSI_CODES.sub("", self.log.read_text(errors="replace"))
 
 
-def wait_for_http(server: Server, path: str, seconds: float = SERVER_START_SECONDS) -> None:
-    """Wait until the server answers `path` (any HTTP status); fail with its log if it exits or stalls."""
+def wait_for_http(server: Server, path: str, seconds: float = SERVER_START_SECONDS, only_ok: bool = False) -> None:
+    """Wait until the server answers `path` (any HTTP status, or with `only_ok` a success: a proxy answers 503
+    before its backend is routed); fail with its log if it exits or stalls."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
@@ -80,7 +81,9 @@ def wait_for_http(server: Server, path: str, seconds: float = SERVER_START_SECON
             with urllib.request.urlopen(server.url + path, timeout=2):
                 return
         except urllib.error.HTTPError:
-            return
+            if not only_ok:
+                return
+            time.sleep(0.3)
         except OSError:
             time.sleep(0.3)
     pytest.fail(f"server did not answer {server.url}{path} within {seconds} s:\n{server.log_text()[-3000:]}")
@@ -99,13 +102,13 @@ def stop(process: subprocess.Popen) -> None:
 
 @contextmanager
 def running(command: list[str], url: str, ready_path: str, log: Path, cwd: Path = PROJECT_ROOT,
-            env: dict[str, str] | None = None, token: str = "") -> Iterator[Server]:
-    """Start a server, wait until it answers `ready_path`, and stop it on leaving."""
+            env: dict[str, str] | None = None, token: str = "", only_ok: bool = False) -> Iterator[Server]:
+    """Start a server, wait until it answers `ready_path` (see `wait_for_http`), and stop it on leaving."""
     with log.open("w") as out:
         process = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
     server = Server(url, process, log, token)
     try:
-        wait_for_http(server, ready_path)
+        wait_for_http(server, ready_path, only_ok=only_ok)
         yield server
     finally:
         stop(process)

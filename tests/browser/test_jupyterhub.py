@@ -96,7 +96,7 @@ def hub(artifacts: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[S
         templates=str(PROJECT_ROOT / "share" / "jupyter")))
     command = [str(BIN / "jupyterhub"), "-f", str(config)]
     with running(command, f"http://127.0.0.1:{port}/", "hub/login", artifacts / "jupyterhub.log",
-                 cwd=state) as server:
+                 cwd=state, only_ok=True) as server:
         try:
             yield server
         finally:  # the users' servers run in sessions of their own: none may outlive the test
@@ -124,7 +124,8 @@ def user_page(browser: Browser, blocked: list[str]) -> Page:
 
 def log_in(page: Page, hub: Server, user: str) -> None:
     """Log in on the hub's own form; the hub then starts the user's server and opens its default page."""
-    page.goto(hub.url + "hub/login")
+    response = page.goto(hub.url + "hub/login")
+    assert response is not None and response.ok, f"the hub's login page answered {response and response.status}"
     page.get_by_label("Username").fill(user)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name=re.compile("Sign in", re.I)).click()

@@ -17,6 +17,8 @@ import psutil
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from ros1_course.serve import voila_command, voila_environment
+
 from .conftest import APP_PATH, APP_READY_MS, BIN, VOILA_READY, Server, free_port, running, stop
 from .test_accessibility import serious_violations
 from .test_app import NEXT_STEP
@@ -215,6 +217,27 @@ def test_kernels_killed_while_preheating_are_never_served(
             page.goto(started.url + APP_PATH)
             expect_working_app(page)
             assert page_kernel_id(page) not in killed
+
+
+def test_preheated_kernels_outlast_the_idle_culler_and_serve_the_visitor_who_comes_later(
+    artifacts: Path, visitor: Callable[[], Page]
+) -> None:
+    # The course's server as `ros1-course app` runs it, with the culler's times shortened from voila.json's
+    # 120 s and 30 s (options on the command line outrank the settings file).
+    port, idle_seconds = free_port(), 10
+    command = [*voila_command(port, "127.0.0.1", open_browser=False, pool=1),
+               f"--MappingKernelManager.cull_idle_timeout={idle_seconds}", "--MappingKernelManager.cull_interval=1"]
+    log = artifacts / "resilience-idle-culler.log"
+    with running(command, f"http://127.0.0.1:{port}/", VOILA_READY, log,
+                 env=voila_environment(dict(os.environ))) as started:
+        wait_for(lambda: len(kernels_by_id(started)) >= 2, 60, "the pools' kernels (case app, lesson 00) started")
+        preheated = set(kernels_by_id(started))
+        time.sleep(2 * idle_seconds + 5)  # a class that arrives after a pause longer than the culler's idle time
+        page = visitor()
+        page.goto(started.url + APP_PATH)
+        expect_working_app(page)  # before the fix, the culler took the copy just handed over: no page
+        assert page_kernel_id(page) in preheated
+        assert "Culling 'idle' kernel" not in started.log_text()
 
 
 def test_a_server_restart_shows_the_banner_and_reload_works(artifacts: Path, visitor: Callable[[], Page]) -> None:
