@@ -20,6 +20,7 @@ from widgets.words import plural
 from .currency import check_events, currency_report
 from .documents import handout_html, record_summary_html, review_html
 from .record import LearningRecord, write_atomic
+from .room_setup import add_room_command
 from .serve import add_app_command
 
 KINDS = ("mutation", "partner", "therapy")
@@ -114,6 +115,7 @@ def _parser() -> argparse.ArgumentParser:
     static.set_defaults(run=run_build_static)
 
     add_app_command(commands)
+    add_room_command(commands)
     return parser
 
 

@@ -20,6 +20,7 @@ from widgets.style import ROOT_CLASS, css
 
 from .navigation import navigation
 from .recording import recording_wanted
+from .room_access import room_panel
 
 
 def _in_kernel() -> bool:
@@ -142,10 +143,14 @@ class Lesson:
         return self._panel(sections.plain_language(self.cite))
 
     def quiz(self) -> Quiz:
-        """The self-check for this lesson, keeping checked attempts in the lesson's record."""
+        """The self-check for this lesson, keeping checked attempts in the lesson's record; with a room
+        (`ros1-course app --room`), the panel that asks its questions of the room below it."""
         quiz = Quiz(guidance=self.guidance, lesson=self.number, record=self.record)
         for question in quiz.questions:
             self.cite.cited += question.sources
+        ask_the_room = room_panel()
+        if ask_the_room and quiz.questions:
+            quiz.children = (*quiz.children, ask_the_room(self.guidance, quiz.questions))
         return quiz
 
     def references(self) -> HTML:

@@ -31,6 +31,8 @@ from widgets import pictures, sections, shared
 
 from .navigation import HOME_VARIABLE
 from .recording import RECORD_VARIABLE
+from .room_setup import prepare_room, room_announcement
+from .room_store import BadRoomFile
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = PROJECT_ROOT / "notebooks"
@@ -90,6 +92,11 @@ def add_app_command(commands: argparse._SubParsersAction[argparse.ArgumentParser
     app.add_argument("--token", default="", metavar="TEXT",
                      help="ask every visitor for this token (in the address the command prints), for a server "
                           "that others on the network can reach (default: none, for this machine only)")
+    app.add_argument("--room", action="store_true",
+                     help="ask the room: learners answer the self-check questions you put to them on their own "
+                          "phones (a light page, no kernel per phone); prints the join address and your key")
+    app.add_argument("--resume", action="store_true",
+                     help="with --room: go on with the last run's rooms and answers (after a restart)")
     app.add_argument("--plain-kernels", action="store_true",
                      help="start each visitor's kernel as a new Python process instead of forking it from a warm "
                           "one (slower to start; for troubleshooting)")
@@ -203,6 +210,9 @@ def run_app(args: argparse.Namespace) -> int:
     if min(args.pool, args.class_size if args.class_size is not None else 0) < 0:
         print("ros1-course: --class-size and --pool cannot be negative.", file=sys.stderr)
         return 2
+    if args.resume and not args.room:
+        print("ros1-course: --resume goes with --room.", file=sys.stderr)
+        return 2
     prepare_snapshot()
     prepare_pictures()
     prepare_shared_sections()
@@ -214,6 +224,13 @@ def run_app(args: argparse.Namespace) -> int:
     print(f"At most {max_visitors} visitors at once ({how}).", flush=True)
     if args.record:
         print("The learning record is on: self-check answers are kept on this computer.", flush=True)
+    if args.room:
+        try:
+            room = prepare_room(args.host, args.port, args.resume)
+        except BadRoomFile as error:
+            print(f"ros1-course: {error}", file=sys.stderr)
+            return 2
+        print(room_announcement(room, args.host), flush=True)
     os.chdir(PROJECT_ROOT)
     pool = args.class_size if args.class_size is not None else args.pool
     if pool + 1 > max_visitors:

@@ -13,6 +13,8 @@ Voila's application is used as it is. This subclass changes only the routes and 
 - a failed cell is one line in the log, not a dump of the cell;
 - the pictures `ros1-course app` drew are served read-only from their store at `/ros1-course/pictures/...`, and
   the kernels refer to them there instead of sending each picture inside the page;
+- with `ros1-course app --room`, the phones' light pages of "Ask the room" are served under `/room/`
+  (`room_server`), from the run's room file;
 - kernels are forked from a warm process that has made the imports every course kernel makes (`kernel_forks`),
   so a visitor's kernel costs a fraction of a cold start's CPU.
 
@@ -52,6 +54,9 @@ from .kernel_forks import PROVISIONER_NAME, ForkServer
 from .kernel_guard import PREFIX, KernelGuard
 from .navigation import APP_FILE, PROGRESS_EXPORT, contents_html, course_pages
 from .record import LearningRecord
+from .room_access import ROOM_FILE_VARIABLE
+from .room_server import room_handlers
+from .room_store import RoomStore
 from .serve import ALLOCATOR_MARK, SERVER_ALLOCATOR, remove_run_folders
 
 FIRST_LESSON_POOL = 1
@@ -242,6 +247,9 @@ class CourseVoila(Voila):
         handlers.insert(0, (root + "/", ContentsHandler, {"record": self.record}))
         if self.record:
             handlers.insert(1, (f"{root}/{PROGRESS_EXPORT}", ProgressHandler))
+        room_file = os.environ.get(ROOM_FILE_VARIABLE, "")
+        if room_file:  # `ros1-course app --room`: the phones' pages
+            handlers[:0] = room_handlers(root, RoomStore(Path(room_file)))
         store = self.picture_store()
         if store:
             handlers.insert(1, (f"{root}/{pictures.PICTURE_ROUTE}/({pictures.FINGERPRINT_PATTERN})/"

@@ -13,6 +13,7 @@ import traitlets
 from markupsafe import Markup
 
 from content import Guidance, load_guidance
+from content.guidance import QuizQuestion
 
 from . import panels, sections
 from .case import CaseStepper
@@ -26,6 +27,8 @@ from .style import column, root, row, style, text
 HANDOUT_FILE = "ros1-handout.html"
 # Writes the handout for (guidance, partner, mutations, therapy progressed on or None) as one HTML document.
 HandoutMaker = Callable[[Guidance, str, Sequence[str], str | None], str]
+# Makes a panel that asks these self-check questions of a room (the application's "Ask the room").
+RoomPanel = Callable[[Guidance, Sequence[QuizQuestion]], w.Widget]
 
 
 class PresenterApp(w.VBox):
@@ -44,9 +47,10 @@ class PresenterApp(w.VBox):
     progressed_on = traitlets.Unicode(NOT_STATED, help="the therapy progressed on, '' if not stated")
 
     def __init__(self, guidance: Guidance | None = None, handout: HandoutMaker | None = None,
-                 record: Recorder | None = None, course_links: str = "") -> None:
+                 record: Recorder | None = None, course_links: str = "", room: RoomPanel | None = None) -> None:
         """`course_links`: HTML of the links to the rest of the course, shown above the app (below it in
-        presenter mode, where the screen belongs to the case)."""
+        presenter mode, where the screen belongs to the case). `room`: what makes the Self-check section's
+        panel for asking the room (the application gives one when the server has a room)."""
         self.guidance = g = guidance or load_guidance()
         self.record = record
         self.make_handout = handout
@@ -62,7 +66,7 @@ class PresenterApp(w.VBox):
                                              self._section("Side effects and what is monitored",
                                                            sections.side_effects(Citations(g)))],
             "Progression and resistance": self._progression,
-            "Self-check": lambda: [Quiz(g, record=record)],
+            "Self-check": lambda: [Quiz(g, record=record), *([room(g, g.questions())] if room else [])],
         }
         self._built: dict[str, w.VBox] = {}
         self.navigation = w.Tab(children=[column() for _ in self._builders], titles=list(self._builders))

@@ -200,7 +200,7 @@ def blocking_context(browser: Browser, blocked: list[str], **options: Any) -> Br
         blocked.append(socket.url)
         socket.close()
 
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, **options)
+    context = browser.new_context(**{"viewport": {"width": 1280, "height": 900}, **options})
     context.route("**/*", route)
     context.route_web_socket(lambda url: not is_local(url), refuse_socket)
     return context
