@@ -22,6 +22,7 @@ from .documents import handout_html, record_summary_html, review_html
 from .record import LearningRecord, write_atomic
 from .room_setup import add_room_command
 from .serve import add_app_command
+from .xapi import DEFAULT_ACTIVITY_BASE, Learner, learner_id, write_statements
 
 KINDS = ("mutation", "partner", "therapy")
 # The handout's default choices: the scenario's fusion partner, first-line therapy and resistance mutation.
@@ -106,6 +107,14 @@ def _parser() -> argparse.ArgumentParser:
     record = commands.add_parser("record", parents=[content],
                                  help="show your self-check progress per lesson, or export a summary")
     record.add_argument("--export", type=Path, metavar="FILE.html", help="write a dated, print-ready summary")
+    record.add_argument("--xapi", type=Path, metavar="FILE.json",
+                        help="write the record as xAPI 1.0.3 statements, for a learning record store or portfolio")
+    who = record.add_mutually_exclusive_group()
+    who.add_argument("--name", help="with --xapi: the name the statements carry (default: none, an anonymous "
+                                    "account known only by this computer's random learner id)")
+    record.add_argument("--activity-base", default=DEFAULT_ACTIVITY_BASE, metavar="URL",
+                        help="with --xapi: the address the course's activities are named under (where it is "
+                             f"published; default {DEFAULT_ACTIVITY_BASE})")
     record.set_defaults(run=run_record)
 
     static = commands.add_parser("build-static", help="build the whole course as a folder of static files that "
@@ -219,6 +228,13 @@ def run_record(args: argparse.Namespace) -> int:
         _check_directory(args.export)
         _write(args.export, record_summary_html(record, guidance))
         print(f"Wrote the summary of your learning record to {args.export}")
+        return 0
+    if args.xapi:
+        _check_directory(args.xapi)
+        learner = Learner(learner_id(record.path.parent), (args.name or "").strip() or None)
+        count = write_statements(record, guidance, learner, args.xapi, args.activity_base)
+        print(f"Wrote {plural(count, 'xAPI statement')} ({'as ' + learner.name if learner.name else 'anonymous'}) "
+              f"to {args.xapi}")
         return 0
     progress = record.progress(guidance)
     print(f"Learning record: {record.path}")

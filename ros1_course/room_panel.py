@@ -24,7 +24,7 @@ from widgets.controls import labelled
 from widgets.render import box
 from widgets.style import column, row, text
 
-from .room_setup import qr_svg
+from .room_qr import qr_svg
 from .room_store import REVEALED, Poll, RoomStore
 
 COUNT_EVERY_SECONDS = 0.25  # the live count follows the phones this closely (a COUNT on the room file)

@@ -1,17 +1,14 @@
 """Ask the room, set up: the room file of a server run (`ros1-course app --room`), the address phones join at,
-its QR code, and `ros1-course room export`."""
+and `ros1-course room export`."""
 
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import socket
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-
-from markupsafe import Markup
 
 from .room_access import ROOM_FILE_VARIABLE, ROOM_JOIN_VARIABLE
 from .room_store import (
@@ -95,17 +92,6 @@ def room_announcement(run: RoomRun, host: str) -> str:
         lines.append("Note: phones cannot reach 127.0.0.1. For a room, serve on the network: --host 0.0.0.0 "
                      "(and --token, so only the presenter opens the course's pages).")
     return "\n".join(lines)
-
-
-def qr_svg(address: str) -> Markup:
-    """The address as a QR code, an SVG image named for screen readers."""
-    import segno  # only the presenter's panel draws one: the static site's kernels never import it
-
-    out = io.BytesIO()
-    segno.make(address, error="m").save(out, kind="svg", border=4, omitsize=True, xmldecl=False, svgclass="room-qr",
-                                        lineclass=None, title=f"QR code for {address}")
-    svg = out.getvalue().decode("utf-8").replace("<svg ", '<svg role="img" ', 1)
-    return Markup(svg)  # segno writes the SVG and escapes the title
 
 
 def add_room_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -1,0 +1,132 @@
+"""The learning record as xAPI 1.0.3 statements, for a learning record store or a portfolio that takes them.
+
+- each checked self-check answer: *answered* (ADL verb), the question as a cmi.interaction activity, with the
+  options chosen as the response and whether it was right;
+- each lesson whose self-check questions have all been answered: *completed*, with the score of the latest
+  answers (raw, max, scaled) at the time of the last of them.
+
+The actor is the learner as they choose: their name, or nobody (an account known only by a random id this
+computer keeps). Statement ids are derived from the learner's id and the attempt, so exporting again never
+makes a statement twice in a store. Time spent is not in the record yet, so no statement claims a duration.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from content import Guidance
+
+from .documents import COURSE_NAME
+from .record import Attempt, LearningRecord, data_dir, write_atomic
+
+XAPI_VERSION = "1.0.3"
+ANSWERED = {"id": "http://adlnet.gov/expapi/verbs/answered", "display": {"en-US": "answered"}}
+COMPLETED = {"id": "http://adlnet.gov/expapi/verbs/completed", "display": {"en-US": "completed"}}
+QUESTION_TYPE = "http://adlnet.gov/expapi/activities/cmi.interaction"
+LESSON_TYPE = "http://adlnet.gov/expapi/activities/lesson"
+COURSE_TYPE = "http://adlnet.gov/expapi/activities/course"
+DEFAULT_ACTIVITY_BASE = "https://ros1-course.invalid/"  # replace with where the course is published
+LEARNER_ID_FILE = "learner-id"
+STATEMENT_NAMESPACE = uuid.UUID("6f1b7c52-36a2-4f6e-9d38-3c1f0d7e2a41")  # this course's statement ids
+
+
+@dataclass(frozen=True)
+class Learner:
+    """Who the statements are about: an account with this computer's random learner id, named or not."""
+
+    id: str
+    name: str | None = None
+
+    def actor(self, home: str) -> dict[str, Any]:
+        agent: dict[str, Any] = {"objectType": "Agent", "account": {"homePage": home, "name": self.id}}
+        if self.name:
+            agent["name"] = self.name
+        return agent
+
+
+def learner_id(folder: Path | None = None) -> str:
+    """This computer's random learner id (made once, kept beside the record): nothing about the person."""
+    path = (folder or data_dir()) / LEARNER_ID_FILE
+    try:
+        return str(uuid.UUID(path.read_text(encoding="utf-8").strip()))
+    except (FileNotFoundError, ValueError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        made = str(uuid.uuid4())
+        write_atomic(path, made + "\n", mode=0o600)
+        return made
+
+
+def _activity(iri: str, kind: str, name: str, **definition: Any) -> dict[str, Any]:
+    return {"objectType": "Activity", "id": iri,
+            "definition": {"type": kind, "name": {"en-GB": name}, **definition}}
+
+
+def statements(attempts: Sequence[Attempt], guidance: Guidance, learner: Learner,
+               base: str = DEFAULT_ACTIVITY_BASE) -> list[dict[str, Any]]:
+    """The statements for these attempts (oldest first), then one *completed* per completed lesson."""
+    base = base if base.endswith("/") else base + "/"
+    actor = learner.actor(base)
+    course = _activity(base, COURSE_TYPE, COURSE_NAME)
+    lessons = {lesson.number: lesson for lesson in guidance.lessons}
+    questions = {question.id: question for question in guidance.questions()}
+
+    def lesson_activity(number: int) -> dict[str, Any]:
+        title = lessons[number].title if number in lessons else f"Lesson {number}"
+        return _activity(f"{base}lessons/{number:02d}", LESSON_TYPE, title)
+
+    made: list[dict[str, Any]] = []
+    latest: dict[str, Attempt] = {}
+    for index, attempt in enumerate(attempts):
+        question = questions.get(attempt.question)
+        prompt = question.prompt if question else attempt.question
+        choices = [{"id": f"option-{n}", "description": {"en-GB": option}}
+                   for n, option in enumerate(question.options)] if question else []
+        correct = [f"option-{n}" for n, option in enumerate(question.options) if option in question.answer] \
+            if question else []
+        interaction = "choice" if question else "other"
+        definition: dict[str, Any] = {"interactionType": interaction}
+        if question:
+            definition.update(choices=choices, correctResponsesPattern=["[,]".join(correct)])
+        made.append({
+            "id": str(uuid.uuid5(STATEMENT_NAMESPACE, f"{learner.id}/answered/{index}/{attempt.when}")),
+            "version": XAPI_VERSION, "actor": actor, "verb": ANSWERED, "timestamp": attempt.when,
+            "object": _activity(f"{base}questions/{attempt.question}", QUESTION_TYPE, prompt, **definition),
+            "result": {"success": attempt.correct, "response": response(attempt, question.options if question
+                                                                         else ())},
+            "context": {"contextActivities": {"parent": [lesson_activity(attempt.lesson)], "grouping": [course]}},
+        })
+        latest[attempt.question] = attempt
+    for number in sorted(lessons):
+        ids = [q.id for q in guidance.questions(number)]
+        if not ids or not all(i in latest for i in ids):
+            continue
+        right = sum(latest[i].correct for i in ids)
+        when = max(latest[i].when for i in ids)
+        made.append({
+            "id": str(uuid.uuid5(STATEMENT_NAMESPACE, f"{learner.id}/completed/{number}/{when}")),
+            "version": XAPI_VERSION, "actor": actor, "verb": COMPLETED, "timestamp": when,
+            "object": lesson_activity(number),
+            "result": {"completion": True, "success": right == len(ids),
+                       "score": {"raw": right, "min": 0, "max": len(ids), "scaled": round(right / len(ids), 4)}},
+            "context": {"contextActivities": {"grouping": [course]}},
+        })
+    return made
+
+
+def response(attempt: Attempt, options: Sequence[str]) -> str:
+    """The xAPI response of a choice: the chosen options' ids joined by [,] (the option text when unknown)."""
+    ids = [f"option-{options.index(chosen)}" if chosen in options else chosen for chosen in attempt.answer]
+    return "[,]".join(ids) or "(none)"
+
+
+def write_statements(record: LearningRecord, guidance: Guidance, learner: Learner, output: Path,
+                     base: str = DEFAULT_ACTIVITY_BASE) -> int:
+    """Write the record's statements as one JSON array (written whole, then moved into place); how many."""
+    made = statements(record.attempts(), guidance, learner, base)
+    write_atomic(output, json.dumps(made, ensure_ascii=False, indent=1) + "\n")
+    return len(made)
