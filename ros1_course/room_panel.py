@@ -65,6 +65,7 @@ class AskTheRoom(w.VBox):
         self.store: RoomStore | None = None
         self.room = ""
         self.poll: Poll | None = None
+        self.asked = 0  # the index of the question asked last
         self._wrong_keys = 0
         self._paused_until = 0.0
         self._following = threading.Event()
@@ -144,7 +145,7 @@ class AskTheRoom(w.VBox):
         if self.store is None or not self.questions:
             return
         self._following.clear()
-        self.question_menu.value = index
+        self.question_menu.value = self.asked = index
         self.poll = self.store.ask(self.room, self.questions[index])
         self.results.value = ""
         self.show_count(0)
@@ -156,7 +157,7 @@ class AskTheRoom(w.VBox):
 
     def ask_next(self, _button: object = None) -> None:
         """Ask the question after the one asked last."""
-        self.ask(min(self.question_menu.value + 1, len(self.questions) - 1))
+        self.ask(min(self.asked + 1, len(self.questions) - 1))
 
     def reveal(self, _button: object = None) -> None:
         """Close the question and show the spread, the keyed answer, the explanation and the sources."""
@@ -167,7 +168,7 @@ class AskTheRoom(w.VBox):
         self.store.set_state(self.poll.id, REVEALED)
         answering = self.store.count(self.poll.id)
         self.show_count(answering, final=True)
-        question = self.questions[self.question_menu.value]
+        question = self.questions[self.asked]  # the question asked, whatever the menu shows now
         self.results.value = spread_html(self.poll, self.store.spread(self.poll.id), answering) + Markup(
             "<p>{} {}</p>").format(question.explanation, Citations(self.guidance).cite(question.sources))
         self.reveal_button.disabled = True
