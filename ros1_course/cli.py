@@ -18,8 +18,9 @@ from content.snapshot import write_snapshot
 from widgets.words import plural
 
 from .currency import check_events, currency_report
-from .documents import handout_html, record_summary_html, review_html
-from .record import LearningRecord, write_atomic
+from .documents import certificate_html, handout_html, record_summary_html, review_html
+from .printing import PrintError, print_pdf
+from .record import LearningRecord, completed_lessons, write_atomic
 from .room_setup import add_room_command
 from .serve import add_app_command
 from .xapi import DEFAULT_ACTIVITY_BASE, Learner, learner_id, write_statements
@@ -109,9 +110,12 @@ def _parser() -> argparse.ArgumentParser:
     record.add_argument("--export", type=Path, metavar="FILE.html", help="write a dated, print-ready summary")
     record.add_argument("--xapi", type=Path, metavar="FILE.json",
                         help="write the record as xAPI 1.0.3 statements, for a learning record store or portfolio")
-    who = record.add_mutually_exclusive_group()
-    who.add_argument("--name", help="with --xapi: the name the statements carry (default: none, an anonymous "
-                                    "account known only by this computer's random learner id)")
+    record.add_argument("--certificate", type=Path, metavar="FILE.pdf",
+                        help="write a one-page A4 certificate of the lessons completed (FILE.html: the page to "
+                             "print yourself); needs --name")
+    record.add_argument("--name", help="your name as it should appear: on the certificate, and in the xAPI "
+                                       "statements (default there: none, an anonymous account known only by this "
+                                       "computer's random learner id)")
     record.add_argument("--activity-base", default=DEFAULT_ACTIVITY_BASE, metavar="URL",
                         help="with --xapi: the address the course's activities are named under (where it is "
                              f"published; default {DEFAULT_ACTIVITY_BASE})")
@@ -229,6 +233,8 @@ def run_record(args: argparse.Namespace) -> int:
         _write(args.export, record_summary_html(record, guidance))
         print(f"Wrote the summary of your learning record to {args.export}")
         return 0
+    if args.certificate:
+        return write_certificate(record, guidance, args.certificate, (args.name or "").strip())
     if args.xapi:
         _check_directory(args.xapi)
         learner = Learner(learner_id(record.path.parent), (args.name or "").strip() or None)
@@ -243,6 +249,26 @@ def run_record(args: argparse.Namespace) -> int:
               f"{lesson.correct} correct")
     print(f"In all: {sum(p.correct for p in progress)} of {sum(p.questions for p in progress)} questions "
           f"correct at the latest attempt; {plural(len(record.attempts()), 'attempt')} recorded.")
+    return 0
+
+
+def write_certificate(record: LearningRecord, guidance: Guidance, output: Path, name: str) -> int:
+    """`record --certificate FILE.pdf --name NAME` (FILE.html: the page only)."""
+    if not name:
+        print("ros1-course: a certificate carries your name: add --name \"Your Name\".", file=sys.stderr)
+        return 2
+    _check_directory(output)
+    page = certificate_html(record, guidance, name)
+    if output.suffix.lower() == ".html":
+        _write(output, page)
+    else:
+        try:
+            print_pdf(page, output)
+        except PrintError as error:
+            print(f"ros1-course: {error}", file=sys.stderr)
+            return 1
+    done = len(completed_lessons(record.attempts(), guidance))
+    print(f"Wrote the certificate for {name} ({plural(done, 'lesson')} completed) to {output}")
     return 0
 
 

@@ -20,6 +20,8 @@ from widgets.citations import Citations
 from widgets.render import environment
 from widgets.style import css
 
+from .record import completed_lessons
+
 if TYPE_CHECKING:
     from content.schema import Therapy
 
@@ -134,3 +136,22 @@ def record_summary_html(record: LearningRecord, guidance: Guidance, today: dt.da
         lessons=[(f"Lesson {p.lesson}", p.questions, p.attempted, p.correct) for p in progress],
         correct=sum(p.correct for p in progress), questions=sum(p.questions for p in progress),
     ) + "\n"
+
+
+def certificate_html(record: LearningRecord, guidance: Guidance, name: str, today: dt.date | None = None) -> str:
+    """One A4 page for a portfolio: the learner's name as typed, the lessons completed with when and the score,
+    the content's version and review status, and the disclaimer."""
+    today = today or dt.date.today()
+    titles = {lesson.number: lesson.title for lesson in guidance.lessons}
+    completed = [{"title": titles.get(done.lesson, f"Lesson {done.lesson}"), "when": done.when.replace("T", " ")
+                  .removesuffix("Z"), "correct": done.correct, "questions": done.questions}
+                 for done in completed_lessons(record.attempts(), guidance)]
+    review = guidance.page.course_review
+    return environment("ros1_course").get_template("certificate.html.j2").render(
+        title=f"Certificate: {COURSE_NAME}", css=document_css("certificate.css"), course=COURSE_NAME, name=name,
+        completed=completed, lessons=len({q.lesson for q in guidance.questions()}), today=today,
+        correct=sum(row["correct"] for row in completed), questions=sum(row["questions"] for row in completed),
+        fingerprint=guidance.knowledge.fingerprint, review=review, review_past=review.next_review_due < today,
+        seed=f"{guidance.page.title} ({guidance.page.publisher})", disclaimer=guidance.page.disclaimer,
+    ) + "\n"
+

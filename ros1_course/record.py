@@ -164,6 +164,29 @@ class LessonProgress:
     correct: int
 
 
+@dataclass(frozen=True)
+class LessonCompleted:
+    """A lesson whose self-check questions have all been answered: when the last of them was (ISO 8601 UTC), and
+    how many were right at the latest attempt."""
+
+    lesson: int
+    when: str
+    questions: int
+    correct: int
+
+
+def completed_lessons(attempts: Sequence[Attempt], guidance: Guidance) -> list[LessonCompleted]:
+    """The lessons completed in these attempts (every question of the lesson answered), by lesson number."""
+    latest = {attempt.question: attempt for attempt in attempts}
+    done = []
+    for lesson in sorted({question.lesson for question in guidance.questions()}):
+        ids = [question.id for question in guidance.questions(lesson)]
+        if all(i in latest for i in ids):
+            done.append(LessonCompleted(lesson, max(latest[i].when for i in ids), len(ids),
+                                        sum(latest[i].correct for i in ids)))
+    return done
+
+
 def _warn(message: str) -> None:
     warnings.warn(message, stacklevel=4)
 

@@ -22,7 +22,7 @@ from typing import Any
 from content import Guidance
 
 from .documents import COURSE_NAME
-from .record import Attempt, LearningRecord, data_dir, write_atomic
+from .record import Attempt, LearningRecord, completed_lessons, data_dir, write_atomic
 
 XAPI_VERSION = "1.0.3"
 ANSWERED = {"id": "http://adlnet.gov/expapi/verbs/answered", "display": {"en-US": "answered"}}
@@ -80,7 +80,6 @@ def statements(attempts: Sequence[Attempt], guidance: Guidance, learner: Learner
         return _activity(f"{base}lessons/{number:02d}", LESSON_TYPE, title)
 
     made: list[dict[str, Any]] = []
-    latest: dict[str, Attempt] = {}
     for index, attempt in enumerate(attempts):
         question = questions.get(attempt.question)
         prompt = question.prompt if question else attempt.question
@@ -100,19 +99,14 @@ def statements(attempts: Sequence[Attempt], guidance: Guidance, learner: Learner
                                                                          else ())},
             "context": {"contextActivities": {"parent": [lesson_activity(attempt.lesson)], "grouping": [course]}},
         })
-        latest[attempt.question] = attempt
-    for number in sorted(lessons):
-        ids = [q.id for q in guidance.questions(number)]
-        if not ids or not all(i in latest for i in ids):
-            continue
-        right = sum(latest[i].correct for i in ids)
-        when = max(latest[i].when for i in ids)
+    for done in completed_lessons(attempts, guidance):
         made.append({
-            "id": str(uuid.uuid5(STATEMENT_NAMESPACE, f"{learner.id}/completed/{number}/{when}")),
-            "version": XAPI_VERSION, "actor": actor, "verb": COMPLETED, "timestamp": when,
-            "object": lesson_activity(number),
-            "result": {"completion": True, "success": right == len(ids),
-                       "score": {"raw": right, "min": 0, "max": len(ids), "scaled": round(right / len(ids), 4)}},
+            "id": str(uuid.uuid5(STATEMENT_NAMESPACE, f"{learner.id}/completed/{done.lesson}/{done.when}")),
+            "version": XAPI_VERSION, "actor": actor, "verb": COMPLETED, "timestamp": done.when,
+            "object": lesson_activity(done.lesson),
+            "result": {"completion": True, "success": done.correct == done.questions,
+                       "score": {"raw": done.correct, "min": 0, "max": done.questions,
+                                 "scaled": round(done.correct / done.questions, 4)}},
             "context": {"contextActivities": {"grouping": [course]}},
         })
     return made
