@@ -18,7 +18,6 @@ import json
 import secrets
 import time
 import urllib.parse
-from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -176,7 +175,7 @@ class AnswerHandler(RoomHandler):
     def check_xsrf_cookie(self) -> None:
         """Checked in `post`, once the form is read (a streamed body is not read when tornado checks)."""
 
-    def prepare(self) -> Awaitable[None] | None:
+    def prepare(self) -> None:
         self.body = bytearray()
         self.too_large = False
         try:
@@ -185,7 +184,6 @@ class AnswerHandler(RoomHandler):
             raise tornado.web.HTTPError(400, reason="Bad Content-Length") from None
         if length > MAX_BODY_BYTES:
             raise tornado.web.HTTPError(413, reason="An answer is a few bytes: this one is too large")
-        return None
 
     def data_received(self, chunk: bytes) -> None:
         if len(self.body) + len(chunk) > MAX_BODY_BYTES:

@@ -20,6 +20,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from content.guidance import QuizQuestion
 
@@ -271,10 +272,11 @@ class RoomStore:
         return counts
 
 
-def _poll(row: tuple[object, ...]) -> Poll:
+def _poll(row: tuple[Any, ...]) -> Poll:
+    """A row of the polls table (its columns in order) as a Poll."""
     poll_id, room, question_id, prompt, options, multiple, keyed, explanation, state, opened = row
-    return Poll(int(str(poll_id)), str(room), str(question_id), str(prompt), tuple(json.loads(str(options))),
-                bool(multiple), frozenset(json.loads(str(keyed))), str(explanation), str(state), str(opened))
+    return Poll(poll_id, room, question_id, prompt, tuple(json.loads(options)), bool(multiple),
+                frozenset(json.loads(keyed)), explanation, state, opened)
 
 
 EXPORT_FIELDS = ("room", "asked", "question", "question_id", "option", "keyed_answer", "answers", "share_percent",

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from content import Guidance
+from content.guidance import QuizQuestion
 
 from .documents import COURSE_NAME
 from .record import Attempt, LearningRecord, completed_lessons, data_dir, write_atomic
@@ -83,18 +84,10 @@ def statements(attempts: Sequence[Attempt], guidance: Guidance, learner: Learner
     for index, attempt in enumerate(attempts):
         question = questions.get(attempt.question)
         prompt = question.prompt if question else attempt.question
-        choices = [{"id": f"option-{n}", "description": {"en-GB": option}}
-                   for n, option in enumerate(question.options)] if question else []
-        correct = [f"option-{n}" for n, option in enumerate(question.options) if option in question.answer] \
-            if question else []
-        interaction = "choice" if question else "other"
-        definition: dict[str, Any] = {"interactionType": interaction}
-        if question:
-            definition.update(choices=choices, correctResponsesPattern=["[,]".join(correct)])
         made.append({
             "id": str(uuid.uuid5(STATEMENT_NAMESPACE, f"{learner.id}/answered/{index}/{attempt.when}")),
             "version": XAPI_VERSION, "actor": actor, "verb": ANSWERED, "timestamp": attempt.when,
-            "object": _activity(f"{base}questions/{attempt.question}", QUESTION_TYPE, prompt, **definition),
+            "object": _activity(f"{base}questions/{attempt.question}", QUESTION_TYPE, prompt, **interaction(question)),
             "result": {"success": attempt.correct, "response": response(attempt, question.options if question
                                                                          else ())},
             "context": {"contextActivities": {"parent": [lesson_activity(attempt.lesson)], "grouping": [course]}},
@@ -112,9 +105,26 @@ def statements(attempts: Sequence[Attempt], guidance: Guidance, learner: Learner
     return made
 
 
+def option_id(index: int) -> str:
+    """A choice's id in the statements: its place among the question's options."""
+    return f"option-{index}"
+
+
+def interaction(question: QuizQuestion | None) -> dict[str, Any]:
+    """A question's xAPI definition: a choice interaction with its options and correct response ('other' for a
+    question the content no longer has)."""
+    if question is None:
+        return {"interactionType": "other"}
+    options = question.options
+    return {"interactionType": "choice",
+            "choices": [{"id": option_id(n), "description": {"en-GB": option}} for n, option in enumerate(options)],
+            "correctResponsesPattern": ["[,]".join(option_id(n) for n, option in enumerate(options)
+                                                   if option in question.answer)]}
+
+
 def response(attempt: Attempt, options: Sequence[str]) -> str:
     """The xAPI response of a choice: the chosen options' ids joined by [,] (the option text when unknown)."""
-    ids = [f"option-{options.index(chosen)}" if chosen in options else chosen for chosen in attempt.answer]
+    ids = [option_id(options.index(chosen)) if chosen in options else chosen for chosen in attempt.answer]
     return "[,]".join(ids) or "(none)"
 
 
