@@ -267,7 +267,7 @@ def write_certificate(record: LearningRecord, guidance: Guidance, output: Path, 
         except PrintError as error:
             print(f"ros1-course: {error}", file=sys.stderr)
             return 1
-    done = len(completed_lessons(record.attempts(), guidance))
+    done = len(completed_lessons(record.contents(), guidance))
     print(f"Wrote the certificate for {name} ({plural(done, 'lesson')} completed) to {output}")
     return 0
 

@@ -8,19 +8,26 @@ widgets. Nothing clinical is written here: every statement comes from the guidan
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from IPython.display import HTML
 from markupsafe import Markup
 
 from content import Guidance, load_guidance
 from widgets import Quiz, Recorder, sections
+from widgets.activity import ActivitySignal
 from widgets.citations import Citations
 from widgets.pictures import fact_figure
+from widgets.reflection import ReflectionBox
 from widgets.render import box
 from widgets.style import ROOT_CLASS, css
 
 from .navigation import navigation
-from .recording import recording_wanted
+from .recording import activity_timing, recording_wanted
 from .room_access import room_panel
+
+if TYPE_CHECKING:
+    from .record import LearningRecord
 
 
 def _in_kernel() -> bool:
@@ -35,7 +42,8 @@ class Lesson:
 
     `record`: where the lesson's self-check keeps checked attempts; None (the default) means the user's own
     learning record when `recording_wanted` says so (in a Jupyter kernel, unless ROS1_COURSE_RECORD=0),
-    False means none."""
+    False means none. The learner's own record (`own_record`) also keeps their reflections and the page's
+    active time."""
 
     def __init__(self, number: int, guidance: Guidance | None = None,
                  record: Recorder | bool | None = None) -> None:
@@ -44,10 +52,11 @@ class Lesson:
         self.cite = Citations(self.guidance)
         if record is None:
             record = recording_wanted(in_kernel=_in_kernel())
+        self.own_record: LearningRecord | None = None
         if record is True:
             from .record import LearningRecord  # its file lock: imported only when a record is kept
 
-            record = LearningRecord()
+            record = self.own_record = LearningRecord()
         self.record: Recorder | None = record or None
 
     def __repr__(self) -> str:
@@ -143,11 +152,19 @@ class Lesson:
         return self._panel(sections.plain_language(self.cite))
 
     def quiz(self) -> Quiz:
-        """The self-check for this lesson, keeping checked attempts in the lesson's record; with a room
-        (`ros1-course app --room`), the panel that asks its questions of the room below it."""
+        """The self-check for this lesson, keeping checked attempts in the lesson's record; with the learner's
+        own record, below it their reflection on the lesson and the page's hidden report of active time and
+        sections seen (`widgets.activity`); with a room (`ros1-course app --room`), the panel that asks its
+        questions of the room."""
         quiz = Quiz(guidance=self.guidance, lesson=self.number, record=self.record)
         for question in quiz.questions:
             self.cite.cited += question.sources
+        if self.own_record:
+            from .record import MAX_REFLECTION_CHARS
+
+            idle, every = activity_timing()
+            quiz.children = (*quiz.children, ReflectionBox(self.number, self.own_record, MAX_REFLECTION_CHARS),
+                             ActivitySignal(self.number, self.own_record, idle, every))
         ask_the_room = room_panel()
         if ask_the_room and quiz.questions:
             quiz.children = (*quiz.children, ask_the_room(self.guidance, quiz.questions))

@@ -17,3 +17,19 @@ def recording_wanted(in_kernel: bool, environ: Mapping[str, str] = os.environ) -
     if wanted in ("0", "false", "no", "off"):
         return False
     return wanted in ("1", "true", "yes", "on") or in_kernel
+
+
+IDLE_VARIABLE = "ROS1_COURSE_IDLE_SECONDS"
+REPORT_VARIABLE = "ROS1_COURSE_REPORT_SECONDS"
+
+
+def activity_timing(environ: Mapping[str, str] = os.environ) -> tuple[int, int]:
+    """How a lesson page measures active time: (idle, every) in seconds. Idle: how long after the learner's
+    last pointer move, key or scroll the page still counts as in use (default 60, $ROS1_COURSE_IDLE_SECONDS);
+    every: how often it reports to the record (default 15, $ROS1_COURSE_REPORT_SECONDS). Values that are not
+    whole numbers from 1 to 600 are ignored."""
+    def seconds(name: str, default: int) -> int:
+        value = environ.get(name, "").strip()
+        return int(value) if value.isdigit() and 1 <= int(value) <= 600 else default
+
+    return seconds(IDLE_VARIABLE, 60), seconds(REPORT_VARIABLE, 15)

@@ -2,12 +2,15 @@
 
 - each checked self-check answer: *answered* (ADL verb), the question as a cmi.interaction activity, with the
   options chosen as the response and whether it was right;
-- each lesson whose self-check questions have all been answered: *completed*, with the score of the latest
-  answers (raw, max, scaled) at the time of the last of them.
+- each lesson whose page reported the learner there: *attempted*, when it was first active;
+- each completed lesson (every self-check question answered and, where its page reported them, every section
+  seen): *completed*, with the score of the latest answers (raw, max, scaled) and the active time on its page
+  as an ISO 8601 duration (none where no page reported it);
+- each reflection: *commented*, its two answers as the response (the learner's own words, as they wrote them).
 
 The actor is the learner as they choose: their name, or nobody (an account known only by a random id this
 computer keeps). Statement ids are derived from the learner's id and the attempt, so exporting again never
-makes a statement twice in a store. Time spent is not in the record yet, so no statement claims a duration.
+makes a statement twice in a store.
 """
 
 from __future__ import annotations
@@ -23,11 +26,13 @@ from content import Guidance
 from content.guidance import QuizQuestion
 
 from .documents import COURSE_NAME
-from .record import Attempt, LearningRecord, completed_lessons, data_dir, write_atomic
+from .record import Attempt, LearningRecord, RecordContents, completed_lessons, data_dir, write_atomic
 
 XAPI_VERSION = "1.0.3"
 ANSWERED = {"id": "http://adlnet.gov/expapi/verbs/answered", "display": {"en-US": "answered"}}
 COMPLETED = {"id": "http://adlnet.gov/expapi/verbs/completed", "display": {"en-US": "completed"}}
+ATTEMPTED = {"id": "http://adlnet.gov/expapi/verbs/attempted", "display": {"en-US": "attempted"}}
+COMMENTED = {"id": "http://adlnet.gov/expapi/verbs/commented", "display": {"en-US": "commented"}}
 QUESTION_TYPE = "http://adlnet.gov/expapi/activities/cmi.interaction"
 LESSON_TYPE = "http://adlnet.gov/expapi/activities/lesson"
 COURSE_TYPE = "http://adlnet.gov/expapi/activities/course"
@@ -67,9 +72,18 @@ def _activity(iri: str, kind: str, name: str, **definition: Any) -> dict[str, An
             "definition": {"type": kind, "name": {"en-GB": name}, **definition}}
 
 
-def statements(attempts: Sequence[Attempt], guidance: Guidance, learner: Learner,
+def iso_duration(seconds: int) -> str:
+    """Seconds as an ISO 8601 duration: 3725 -> 'PT1H2M5S', 0 -> 'PT0S'."""
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    parts = (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "")
+    return f"PT{parts}{seconds}S" if seconds or not parts else f"PT{parts}"
+
+
+def statements(contents: RecordContents, guidance: Guidance, learner: Learner,
                base: str = DEFAULT_ACTIVITY_BASE) -> list[dict[str, Any]]:
-    """The statements for these attempts (oldest first), then one *completed* per completed lesson."""
+    """The statements for a record: one *attempted* per lesson visited, the answers (oldest first), one
+    *completed* per completed lesson, one *commented* per reflection."""
     base = base if base.endswith("/") else base + "/"
     actor = learner.actor(base)
     course = _activity(base, COURSE_TYPE, COURSE_NAME)
@@ -80,28 +94,35 @@ def statements(attempts: Sequence[Attempt], guidance: Guidance, learner: Learner
         title = lessons[number].title if number in lessons else f"Lesson {number}"
         return _activity(f"{base}lessons/{number:02d}", LESSON_TYPE, title)
 
-    made: list[dict[str, Any]] = []
-    for index, attempt in enumerate(attempts):
+    def statement(key: str, verb: dict[str, Any], when: str, activity: dict[str, Any],
+                  **more: Any) -> dict[str, Any]:
+        return {"id": str(uuid.uuid5(STATEMENT_NAMESPACE, f"{learner.id}/{key}")), "version": XAPI_VERSION,
+                "actor": actor, "verb": verb, "timestamp": when, "object": activity, **more}
+
+    in_course = {"contextActivities": {"grouping": [course]}}
+    made = [statement(f"attempted/{visit.lesson}/{visit.started}", ATTEMPTED, visit.started,
+                      lesson_activity(visit.lesson), context=in_course) for visit in contents.visits]
+    for index, attempt in enumerate(contents.attempts):
         question = questions.get(attempt.question)
         prompt = question.prompt if question else attempt.question
-        made.append({
-            "id": str(uuid.uuid5(STATEMENT_NAMESPACE, f"{learner.id}/answered/{index}/{attempt.when}")),
-            "version": XAPI_VERSION, "actor": actor, "verb": ANSWERED, "timestamp": attempt.when,
-            "object": _activity(f"{base}questions/{attempt.question}", QUESTION_TYPE, prompt, **interaction(question)),
-            "result": {"success": attempt.correct, "response": response(attempt, question.options if question
-                                                                         else ())},
-            "context": {"contextActivities": {"parent": [lesson_activity(attempt.lesson)], "grouping": [course]}},
-        })
-    for done in completed_lessons(attempts, guidance):
-        made.append({
-            "id": str(uuid.uuid5(STATEMENT_NAMESPACE, f"{learner.id}/completed/{done.lesson}/{done.when}")),
-            "version": XAPI_VERSION, "actor": actor, "verb": COMPLETED, "timestamp": done.when,
-            "object": lesson_activity(done.lesson),
-            "result": {"completion": True, "success": done.correct == done.questions,
-                       "score": {"raw": done.correct, "min": 0, "max": done.questions,
-                                 "scaled": round(done.correct / done.questions, 4)}},
-            "context": {"contextActivities": {"grouping": [course]}},
-        })
+        made.append(statement(
+            f"answered/{index}/{attempt.when}", ANSWERED, attempt.when,
+            _activity(f"{base}questions/{attempt.question}", QUESTION_TYPE, prompt, **interaction(question)),
+            result={"success": attempt.correct, "response": response(attempt, question.options if question else ())},
+            context={"contextActivities": {"parent": [lesson_activity(attempt.lesson)], "grouping": [course]}}))
+    for done in completed_lessons(contents, guidance):
+        result: dict[str, Any] = {"completion": True, "success": done.correct == done.questions,
+                                  "score": {"raw": done.correct, "min": 0, "max": done.questions,
+                                            "scaled": round(done.correct / done.questions, 4)}}
+        if done.seconds is not None:
+            result["duration"] = iso_duration(done.seconds)
+        made.append(statement(f"completed/{done.lesson}/{done.when}", COMPLETED, done.when,
+                              lesson_activity(done.lesson), result=result, context=in_course))
+    for reflection in contents.reflections:
+        words = (f"What I learned: {reflection.learned}\n"
+                 f"What I will do differently: {reflection.differently}")
+        made.append(statement(f"commented/{reflection.lesson}/{reflection.when}", COMMENTED, reflection.when,
+                              lesson_activity(reflection.lesson), result={"response": words}, context=in_course))
     return made
 
 
@@ -131,6 +152,6 @@ def response(attempt: Attempt, options: Sequence[str]) -> str:
 def write_statements(record: LearningRecord, guidance: Guidance, learner: Learner, output: Path,
                      base: str = DEFAULT_ACTIVITY_BASE) -> int:
     """Write the record's statements as one JSON array (written whole, then moved into place); how many."""
-    made = statements(record.attempts(), guidance, learner, base)
+    made = statements(record.contents(), guidance, learner, base)
     write_atomic(output, json.dumps(made, ensure_ascii=False, indent=1) + "\n")
     return len(made)

@@ -23,6 +23,7 @@ def environment(package: str = "widgets") -> Environment:
     env.globals.update(ACTIVITY=words.ACTIVITY, EVIDENCE=words.EVIDENCE, UK_STATUS=words.UK_STATUS,
                        WEAK_KINDS=WEAK_KINDS)
     env.filters.update(percent=words.percent, long_date=words.long_date, plural=words.plural, link_site=words.link_site,
+                       duration=words.duration,
                        brief_citation=lambda source: words.brief_citation(source.kind, source.citation))
     return env
 

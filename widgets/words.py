@@ -35,6 +35,16 @@ def long_date(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
+def duration(seconds: int | None) -> str:
+    """Active time in words, to the minute: None -> 'not recorded', 40 -> 'under a minute', 3900 -> '1 h 5 min'."""
+    if seconds is None:
+        return "not recorded"
+    hours, minutes = divmod(round(seconds / 60), 60)
+    if not hours and not minutes:
+        return "under a minute" if seconds else "none"
+    return f"{hours} h {minutes} min" if hours else f"{minutes} min"
+
+
 def plural(count: int, noun: str) -> str:
     """'1 attempt', '2 attempts'."""
     return f"{count} {noun}{'' if count == 1 else 's'}"

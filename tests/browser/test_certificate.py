@@ -1,6 +1,8 @@
 """`ros1-course record --certificate FILE.pdf --name NAME`, run as a trainee would: one A4 page printed by the
 machine's Chromium, read back with poppler: the name as typed (HTML in it shown as text), the lessons completed
-with when and the score, the totals, the content version and review status, and the disclaimer."""
+with when, the active time and the score, the totals, the content version and review status, and the disclaimer.
+A lesson whose page reported sections not all seen is not completed; one with no page report (JupyterLab) is
+completed by its self-check, with no time claimed for it."""
 
 from __future__ import annotations
 
@@ -36,6 +38,13 @@ def test_the_certificate_is_one_a4_page_with_the_right_figures(tmp_path: Path, g
             next(o for o in question.options if o not in question.answer)]
         record.add(Attempt.now(question.id, 2, chosen, question is not lesson_2[0]))
     record.add(Attempt.now(lesson_3[0].id, 3, [lesson_3[0].options[0]], False))  # lesson 3 only started
+    for lesson in (4, 5):  # every question of lessons 4 and 5 answered right
+        for question in guidance.questions(lesson):
+            record.add(Attempt.now(question.id, lesson, [o for o in question.options if o in question.answer], True))
+    sections = ["Overview", "Summary"]
+    assert record.note_activity(2, 1500, sections, ["Overview"]) == []
+    assert record.note_activity(2, 2100, sections, ["Summary"]) == []  # 1 h in all, every section seen
+    assert record.note_activity(4, 300, sections, ["Overview"]) == []  # lesson 4: its Summary never seen
 
     refused = certificate(tmp_path, "--certificate", str(tmp_path / "c.pdf"))
     assert refused.returncode == 2 and "--name" in refused.stderr and not (tmp_path / "c.pdf").exists()
@@ -44,22 +53,23 @@ def test_the_certificate_is_one_a4_page_with_the_right_figures(tmp_path: Path, g
     output = tmp_path / "certificate.pdf"
     result = certificate(tmp_path, "--certificate", str(output), "--name", name)
     assert result.returncode == 0, result.stderr
-    assert f"Wrote the certificate for {name} (1 lesson completed)" in result.stdout
+    assert f"Wrote the certificate for {name} (2 lessons completed)" in result.stdout
     assert pdf_pages(output) == 1
     info = subprocess.run(["pdfinfo", str(output)], capture_output=True, text=True, check=True).stdout
     assert re.search(r"Page size:\s+59[45]\.\d+ x 841\.\d+ pts \(A4\)", info), info
     text = pdf_text(output)
     assert name in text  # as typed, the markup shown as text
     lessons_with_questions = len({q.lesson for q in guidance.questions()})
-    assert f"completed the self-checks of 1 of {lessons_with_questions} lessons" in text
-    title = next(lesson.title for lesson in guidance.lessons if lesson.number == 2)
-    assert title in text and f"{len(lesson_2) - 1} of {len(lesson_2)}" in text
-    third = next(lesson.title for lesson in guidance.lessons if lesson.number == 3)
-    assert third not in text  # started, not completed
+    assert f"completed 2 of {lessons_with_questions} lessons" in text
+    titles = {lesson.number: lesson.title for lesson in guidance.lessons}
+    assert f"{titles[2]} " in text and f" 1 h 0 min {len(lesson_2) - 1} of {len(lesson_2)}" in text
+    lesson_5 = len(guidance.questions(5))
+    assert f"{titles[5]} " in text and f" not recorded {lesson_5} of {lesson_5}" in text
+    assert titles[3] not in text and titles[4] not in text  # only started; a section not seen
+    assert "total active time 1 h 0 min (1 lesson with no time recorded)" in text
     assert f"Content version {guidance.knowledge.fingerprint}" in text
     assert guidance.page.course_review.reviewed_by in text
     assert " ".join(guidance.page.disclaimer.split()) in text
-    assert "Time spent: not recorded" in text  # no hours claimed that the record does not have
 
     page = tmp_path / "certificate.html"
     assert certificate(tmp_path, "--certificate", str(page), "--name", name).returncode == 0

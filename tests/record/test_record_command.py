@@ -53,7 +53,9 @@ def test_export_a_dated_summary(tmp_path: Path, record: LearningRecord, guidance
     assert dt.date.today().isoformat() in html and "Learning record" in html
     assert "ROS1-rearranged lung cancer" in html
     lesson_1 = len(guidance.questions(1))
-    assert f'<tr><th scope="row">Lesson 1</th><td>{lesson_1}</td><td>2</td><td>1</td></tr>' in html
+    title = escape(guidance.lessons[1].title)
+    assert (f'<tr><th scope="row">{title}</th><td>{lesson_1}</td><td>2</td><td>1</td><td>not recorded</td>'
+            '<td>not recorded</td><td>not yet</td></tr>') in html  # no page reported a visit: no time claimed
     for attempt in record.attempts():
         assert attempt.when in html and attempt.answer[0] in html
     assert escape(guidance.questions(1)[0].prompt) in html
