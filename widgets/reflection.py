@@ -33,7 +33,8 @@ class ReflectionKeeper(Protocol):
     """Where reflections are kept (the learning record)."""
 
     def reflection(self, lesson: int) -> SavedReflection | None:
-        """The lesson's saved reflection, if any."""
+        """The lesson's saved reflection, if any; OSError when the record cannot be reached (a browser that
+        keeps no storage for the site)."""
         ...
 
     def save_reflection(self, lesson: int, learned: str, differently: str) -> list[str]:
@@ -50,12 +51,17 @@ class ReflectionBox(w.VBox):
         self.lesson = lesson
         self.keeper = keeper
         self.max_chars = max_chars
-        saved = keeper.reflection(lesson)
+        unread = ""
+        try:
+            saved = keeper.reflection(lesson)
+        except OSError as error:
+            saved, unread = None, box(f"Your learning record cannot be read here ({error.strerror or error}), so "
+                                      "a reflection may not be kept.", "message")
         self.learned = self._area(LEARNED, saved.learned if saved else "")
         self.differently = self._area(DIFFERENTLY, saved.differently if saved else "")
         self.save_button = w.Button(description="Save my reflection",
                                     tooltip=f"Keep this reflection on lesson {lesson} in your learning record")
-        self.status = text(self._saved_line(saved) if saved else "")
+        self.status = text(self._saved_line(saved) if saved else unread)
         super().__init__([
             text(Markup("<h3>Your reflection (optional)</h3><p>For your portfolio: a few words on this lesson. "
                         "It is kept only in your learning record, on this computer or in this browser, and goes "
@@ -91,7 +97,10 @@ class ReflectionBox(w.VBox):
                                     "was saved.", "message")
             return
         notes = self.keeper.save_reflection(self.lesson, learned, differently)
-        saved = self.keeper.reflection(self.lesson)
+        try:
+            saved = self.keeper.reflection(self.lesson)
+        except OSError:
+            saved = None
         kept = saved is not None and (saved.learned, saved.differently) == (learned, differently)
         self.status.value = "".join(box(note, "message") for note in notes) + (
             self._saved_line(saved) if saved is not None and kept else "")

@@ -198,7 +198,23 @@ def progress_rows(page: Page) -> Locator:
     return page.get_by_role("table", name="Self-check per lesson").get_by_role("row")
 
 
-def test_a_self_check_answer_is_kept_in_the_browser_across_a_reload_and_can_be_deleted(
+HOSTILE = "<img src=x onerror=alert(1)> & <b>solvent front</b>"
+
+
+def expect_self_check(row: Locator, questions: int, answered: int) -> None:
+    """A lesson's row of *My progress*: its questions, attempted and correct."""
+    for index, value in enumerate((questions, answered, answered)):
+        expect(row.get_by_role("cell").nth(index)).to_have_text(str(value))
+
+
+def downloaded(page: Page, link_name: str) -> str:
+    """What a download link of the page holds (a data: address made in the browser)."""
+    address = page.get_by_role("link", name=re.compile(link_name)).get_attribute("href")
+    assert address and address.startswith("data:")
+    return base64.b64decode(address.split(",", 1)[1]).decode("utf-8")
+
+
+def test_a_self_check_answer_and_a_reflection_are_kept_in_the_browser_across_a_reload_and_can_be_deleted(
     page_with_storage: Page, static_server: Server, guidance: Guidance
 ) -> None:
     page = page_with_storage
@@ -210,6 +226,13 @@ def test_a_self_check_answer_is_kept_in_the_browser_across_a_reload_and_can_be_d
     card.get_by_role("button", name="Check answer").click()
     expect(card.locator(".ros1-correct")).to_contain_text("Correct.")
     expect(card).not_to_contain_text("could not be saved")
+    reflection = page.locator("#rendered_cells .ros1-reflection")
+    reflection.get_by_label("What I learned").fill(HOSTILE)
+    reflection.get_by_role("button", name="Save my reflection").click()
+    expect(reflection.get_by_role("status")).to_contain_text("Saved in your learning record")
+    for step in range(8):  # the learner reads on for a few seconds: the page reports its first active time
+        page.mouse.move(300 + 20 * step, 300)
+        page.wait_for_timeout(500)
 
     page.reload()
     expect(drawn_nav(page)).to_be_visible(timeout=KERNEL_READY_MS)
@@ -219,17 +242,28 @@ def test_a_self_check_answer_is_kept_in_the_browser_across_a_reload_and_can_be_d
     expect(page.get_by_role("heading", name="My progress", level=1)).to_be_visible(timeout=KERNEL_READY_MS)
     expect(page.get_by_text("kept in this browser only")).to_be_visible()
     lesson_row = progress_rows(page).filter(has=page.get_by_role("rowheader", name="Lesson 2", exact=True))
-    expect(lesson_row.get_by_role("cell")).to_have_text([str(len(guidance.questions(2))), "1", "1"])
-    download = page.get_by_role("link", name=re.compile("^Download my record"))
-    summary = base64.b64decode(download.get_attribute("href").split(",", 1)[1]).decode("utf-8")
+    expect_self_check(lesson_row, len(guidance.questions(2)), 1)
+    expect(lesson_row.get_by_role("cell").nth(4)).not_to_have_text("not recorded")  # the page reported its time
+    summary = downloaded(page, "^Download my record")
     assert "Learning record" in summary and html.escape(question.prompt, quote=False) in summary
+    assert html.escape(HOSTILE, quote=False) in summary and HOSTILE not in summary
+    expect(page.get_by_role("link", name=re.compile("^Download my certificate"))).to_have_count(0)
+    page.get_by_label("Your name, as it should appear on the certificate").fill("Dr <b>A.</b> Trainee")
+    page.get_by_label("Your name, as it should appear on the certificate").press("Enter")
+    certificate = downloaded(page, "^Download my certificate")
+    assert "Certificate of completion" in certificate and "Dr &lt;b&gt;A.&lt;/b&gt; Trainee" in certificate
+    statements = json.loads(downloaded(page, "^Download my xAPI statements"))
+    verbs = {statement["verb"]["display"]["en-US"] for statement in statements}
+    assert {"attempted", "answered", "commented"} <= verbs
+    assert all(statement["actor"]["name"] == "Dr <b>A.</b> Trainee" for statement in statements)
 
     delete = page.get_by_role("button", name="Delete my record")
     expect(delete).to_be_disabled()
     page.get_by_label("Yes, delete every answer in my record").check()
     delete.click()
     expect(page.get_by_role("status").filter(has_text="Your record was deleted")).to_be_visible()
-    expect(lesson_row.get_by_role("cell")).to_have_text([str(len(guidance.questions(2))), "0", "0"])
+    expect_self_check(lesson_row, len(guidance.questions(2)), 0)
     page.reload()
     expect(page.get_by_role("heading", name="My progress", level=1)).to_be_visible(timeout=KERNEL_READY_MS)
-    expect(lesson_row.get_by_role("cell")).to_have_text([str(len(guidance.questions(2))), "0", "0"])
+    expect_self_check(lesson_row, len(guidance.questions(2)), 0)
+    expect(lesson_row.get_by_role("cell").nth(4)).to_have_text("not recorded")

@@ -150,3 +150,13 @@ def test_the_reflection_box_saves_refuses_and_reopens(tmp_path: Path) -> None:
     again = ReflectionBox(5, record, max_chars=50)
     assert again.learned.value == "<b>solvent front</b> matters" and again.differently.value == ""
     assert "<b>" not in again.status.value
+
+
+def test_the_reflection_box_opens_when_the_record_cannot_be_reached(tmp_path: Path) -> None:
+    """As in a browser that keeps no storage for the site: reading the record fails; the lesson still opens."""
+    record = LearningRecord(tmp_path / ("x" * 300) / "record.json")  # stat fails (name too long), as there
+    box = ReflectionBox(5, record, max_chars=50)
+    assert "cannot be read here" in box.status.value
+    box.learned.value = "kept?"
+    box.save()
+    assert "could not be saved" in box.status.value and "Saved in your" not in box.status.value

@@ -1,16 +1,18 @@
 // Measures the learner's active time on a lesson page and the sections they have seen, for their learning
 // record. Active: the page is shown and focused, and the learner moved the pointer, pressed a key, scrolled or
 // touched within the last `idle` seconds (a tab left open counts nothing). A section is seen when its heading
-// is on screen while the page is active. Every `every` seconds (and when the page is hidden or left) the report
-// is written into the lesson's hidden control (`.ros1-activity-signal`, a Text widget; its placeholder holds
-// the settings), which hands it to the record in the kernel. Pages without that control (nothing recorded)
-// report nothing. Nothing leaves the page except through the page's own kernel.
+// is on screen while the page is active. The report is written into the lesson's hidden control
+// (`.ros1-activity-signal`, a Text widget; its placeholder holds the settings), which hands it to the record in
+// the kernel: first 3 seconds after the control appears, then every `every` seconds, and when the page is
+// hidden or left. Pages without that control (nothing recorded) report nothing. Nothing leaves the page except
+// through the page's own kernel.
 (function () {
   "use strict";
   const SIGNAL = ".ros1-activity-signal input";
   const HEADINGS = ".jp-MarkdownCell h2";
   const MAX_SECONDS = 600; // at most this much in one report (the kernel refuses more)
   const DEFAULTS = { idle: 60, every: 15 };
+  const FIRST_REPORT = 3; // seconds: the first report comes soon after the control appears, so a short visit counts
   let lastInput = Date.now();
   let pending = 0;
   let sequence = 0;
@@ -78,7 +80,7 @@
       onScreen.forEach(function (heading) { seen.add(title(heading)); });
     }
     sinceReport += 1;
-    if (sinceReport >= every) {
+    if (sinceReport >= (sequence === 0 ? Math.min(FIRST_REPORT, every) : every)) {
       sinceReport = 0;
       report();
     }
