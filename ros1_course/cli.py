@@ -20,7 +20,8 @@ from widgets.words import plural
 from .currency import check_events, currency_report
 from .documents import certificate_html, handout_html, record_summary_html, review_html
 from .printing import PrintError, print_pdf
-from .record import LearningRecord, completed_lessons, write_atomic
+from .record import LearningRecord, write_atomic
+from .record_format import completed_lessons
 from .room_setup import add_room_command
 from .serve import add_app_command
 from .xapi import DEFAULT_ACTIVITY_BASE, Learner, learner_id, write_statements

@@ -21,7 +21,7 @@ from widgets.render import environment
 from widgets.style import css
 from widgets.words import duration
 
-from .record import completed_lessons, lesson_summaries
+from .record_format import completed_lessons, lesson_summaries
 
 if TYPE_CHECKING:
     from content.schema import Therapy

@@ -160,7 +160,7 @@ class Lesson:
         for question in quiz.questions:
             self.cite.cited += question.sources
         if self.own_record:
-            from .record import MAX_REFLECTION_CHARS
+            from .record_format import MAX_REFLECTION_CHARS
 
             idle, every = activity_timing()
             quiz.children = (*quiz.children, ReflectionBox(self.number, self.own_record, MAX_REFLECTION_CHARS),

@@ -24,7 +24,7 @@ from widgets.style import css
 from .documents import COURSE_NAME, document_css
 
 if TYPE_CHECKING:
-    from .record import LessonProgress
+    from .record_format import LessonProgress
 
 HOME_VARIABLE = "ROS1_COURSE_HOME"
 # Set (to 1) in the kernels of the static site's pages, where a page is `<name>.html` beside the others.

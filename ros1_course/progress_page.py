@@ -23,7 +23,8 @@ from widgets.style import ROOT_CLASS, css
 
 from .documents import certificate_html, record_summary_html
 from .navigation import course_home
-from .record import LearningRecord, lesson_summaries
+from .record import LearningRecord
+from .record_format import lesson_summaries
 from .xapi import LEARNER_ID_FILE, Learner, learner_id, statements
 
 WHERE_KEPT = ("Your self-check answers, your time on each lesson and your reflections are kept in this browser "

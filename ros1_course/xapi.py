@@ -26,7 +26,8 @@ from content import Guidance
 from content.guidance import QuizQuestion
 
 from .documents import COURSE_NAME
-from .record import Attempt, LearningRecord, RecordContents, completed_lessons, data_dir, write_atomic
+from .record import LearningRecord, data_dir, write_atomic
+from .record_format import Attempt, RecordContents, completed_lessons
 
 XAPI_VERSION = "1.0.3"
 ANSWERED = {"id": "http://adlnet.gov/expapi/verbs/answered", "display": {"en-US": "answered"}}

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from content import Guidance
-from ros1_course.record import Attempt, LearningRecord
+from ros1_course.record import LearningRecord
+from ros1_course.record_format import Attempt
 
 from .conftest import BIN, CHROMIUM, missing_in_ci_fails
 from .test_print import pdf_pages, pdf_text, poppler

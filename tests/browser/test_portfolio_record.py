@@ -18,7 +18,8 @@ from playwright.sync_api import Page, expect
 from ralph.models.xapi.base.statements import BaseXapiStatement
 
 from content import Guidance
-from ros1_course.record import LearningRecord, Visit
+from ros1_course.record import LearningRecord
+from ros1_course.record_format import Visit
 
 from .conftest import APP_READY_MS, BIN, VOILA_READY, Server, free_port, running
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from content import Guidance
 from ros1_course.progress_page import ProgressPage
-from ros1_course.record import Attempt, LearningRecord
+from ros1_course.record import LearningRecord
+from ros1_course.record_format import Attempt
 
 
 def test_the_page_shows_the_record_and_deletes_it_only_once_confirmed(tmp_path: Path, guidance: Guidance) -> None:

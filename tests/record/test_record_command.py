@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from markupsafe import escape
 
-from ros1_course.record import Attempt, LearningRecord
+from ros1_course.record import LearningRecord
+from ros1_course.record_format import Attempt
 
 SCRIPT = shutil.which("ros1-course", path=str(Path(sys.executable).parent))
 

@@ -14,7 +14,8 @@ from pathlib import Path
 import platformdirs
 import pytest
 
-from ros1_course.record import Attempt, LearningRecord, data_dir, dump, parse, write_atomic
+from ros1_course.record import LearningRecord, data_dir, write_atomic
+from ros1_course.record_format import Attempt, dump, parse
 
 WRITER = Path(__file__).with_name("writer.py")
 

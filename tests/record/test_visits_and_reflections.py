@@ -10,16 +10,8 @@ from pathlib import Path
 import pytest
 
 from content import Guidance
-from ros1_course.record import (
-    Attempt,
-    CorruptRecord,
-    LearningRecord,
-    RecordContents,
-    completed_lessons,
-    dump,
-    parse,
-    write_atomic,
-)
+from ros1_course.record import LearningRecord, write_atomic
+from ros1_course.record_format import Attempt, CorruptRecord, RecordContents, completed_lessons, dump, parse
 from widgets.activity import ActivitySignal, page_report
 from widgets.reflection import ReflectionBox
 

@@ -17,7 +17,8 @@ from ralph.models.xapi.concepts.verbs.adl_vocabulary import AnsweredVerb
 from ralph.models.xapi.concepts.verbs.scorm_profile import CompletedVerb
 
 from content import Guidance
-from ros1_course.record import Attempt, LearningRecord
+from ros1_course.record import LearningRecord
+from ros1_course.record_format import Attempt
 
 SCRIPT = shutil.which("ros1-course", path=str(Path(sys.executable).parent))
 

@@ -7,7 +7,8 @@ import argparse
 import time
 from pathlib import Path
 
-from ros1_course.record import Attempt, LearningRecord
+from ros1_course.record import LearningRecord
+from ros1_course.record_format import Attempt
 
 
 def main() -> None:
