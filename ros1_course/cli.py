@@ -231,7 +231,7 @@ def run_record(args: argparse.Namespace) -> int:
     record = LearningRecord(notify=lambda message: print(f"ros1-course: {message}", file=sys.stderr))
     if args.export:
         _check_directory(args.export)
-        _write(args.export, record_summary_html(record, guidance))
+        _write(args.export, record_summary_html(record.contents(), guidance))
         print(f"Wrote the summary of your learning record to {args.export}")
         return 0
     if args.certificate:
@@ -259,7 +259,8 @@ def write_certificate(record: LearningRecord, guidance: Guidance, output: Path, 
         print("ros1-course: a certificate carries your name: add --name \"Your Name\".", file=sys.stderr)
         return 2
     _check_directory(output)
-    page = certificate_html(record, guidance, name)
+    contents = record.contents()
+    page = certificate_html(contents, guidance, name)
     if output.suffix.lower() == ".html":
         _write(output, page)
     else:
@@ -268,7 +269,7 @@ def write_certificate(record: LearningRecord, guidance: Guidance, output: Path, 
         except PrintError as error:
             print(f"ros1-course: {error}", file=sys.stderr)
             return 1
-    done = len(completed_lessons(record.contents(), guidance))
+    done = len(completed_lessons(contents, guidance))
     print(f"Wrote the certificate for {name} ({plural(done, 'lesson')} completed) to {output}")
     return 0
 

@@ -19,14 +19,14 @@ from widgets import sections
 from widgets.citations import Citations
 from widgets.render import environment
 from widgets.style import css
-from widgets.words import duration
+from widgets.words import duration, utc_time
 
 from .record_format import completed_lessons, lesson_summaries
 
 if TYPE_CHECKING:
     from content.schema import Therapy
 
-    from .record import LearningRecord
+    from .record_format import RecordContents
 
 COURSE_NAME = "ROS1-rearranged lung cancer: an interactive course"
 
@@ -121,21 +121,15 @@ def case_therapies(guidance: Guidance, mutations: Iterable[str], after: str | No
     return [t for t in guidance.therapies if not t.investigational and t.name in {after, *active, *first_line}]
 
 
-def _utc(when: str | None) -> str:
-    """An ISO 8601 UTC time as 'YYYY-MM-DD HH:MM:SS' ('' for none)."""
-    return when.replace("T", " ").removesuffix("Z") if when else ""
-
-
 def lesson_title(guidance: Guidance, number: int) -> str:
     """A lesson's title as the course's contents name it (`Lesson N` when the content has no such lesson)."""
     return next((lesson.title for lesson in guidance.lessons if lesson.number == number), f"Lesson {number}")
 
 
-def record_summary_html(record: LearningRecord, guidance: Guidance, today: dt.date | None = None) -> str:
+def record_summary_html(contents: RecordContents, guidance: Guidance, today: dt.date | None = None) -> str:
     """A dated, print-ready HTML page of the record: per lesson the self-check, the active time, the sections
     seen and whether it is completed; the learner's reflections (their words, escaped); then every attempt."""
     today = today or dt.date.today()
-    contents = record.contents()
     prompts = {question.id: question.prompt for question in guidance.questions()}
     summaries = lesson_summaries(contents, guidance)
     attempts = [
@@ -146,23 +140,24 @@ def record_summary_html(record: LearningRecord, guidance: Guidance, today: dt.da
     lessons = [(lesson_title(guidance, s.progress.lesson), s.progress.questions, s.progress.attempted,
                 s.progress.correct, duration(s.visit.seconds if s.visit else None),
                 f"{len(s.visit.seen)} of {len(s.visit.sections)}" if s.visit else "not recorded",
-                _utc(s.completed.when) if s.completed else "not yet") for s in summaries]
+                utc_time(s.completed.when) if s.completed else "not yet") for s in summaries]
     reflections = [(lesson_title(guidance, r.lesson), r) for r in contents.reflections]
     return environment("ros1_course").get_template("record.html.j2").render(
         title=f"Learning record: {COURSE_NAME}", css=document_css("record.css"), course=COURSE_NAME, today=today,
         fingerprint=guidance.knowledge.fingerprint, disclaimer=guidance.page.disclaimer, attempts=attempts,
-        lessons=lessons, reflections=reflections, utc=_utc,
+        lessons=lessons, reflections=reflections, utc=utc_time,
         correct=sum(s.progress.correct for s in summaries), questions=sum(s.progress.questions for s in summaries),
         seconds=sum(s.visit.seconds for s in summaries if s.visit),
     ) + "\n"
 
 
-def certificate_html(record: LearningRecord, guidance: Guidance, name: str, today: dt.date | None = None) -> str:
+def certificate_html(contents: RecordContents, guidance: Guidance, name: str,
+                     today: dt.date | None = None) -> str:
     """One A4 page for a portfolio: the learner's name as typed, the lessons completed with when, the active time
     and the score, the total time, the content's version and review status, and the disclaimer."""
     today = today or dt.date.today()
-    completed = completed_lessons(record.contents(), guidance)
-    rows = [{"title": lesson_title(guidance, done.lesson), "when": _utc(done.when), "time": duration(done.seconds),
+    completed = completed_lessons(contents, guidance)
+    rows = [{"title": lesson_title(guidance, done.lesson), "when": utc_time(done.when), "time": duration(done.seconds),
              "correct": done.correct, "questions": done.questions} for done in completed]
     timed = [done.seconds for done in completed if done.seconds is not None]
     review = guidance.page.course_review

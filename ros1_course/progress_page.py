@@ -24,7 +24,7 @@ from widgets.style import ROOT_CLASS, css
 from .documents import certificate_html, record_summary_html
 from .navigation import course_home
 from .record import LearningRecord
-from .record_format import lesson_summaries
+from .record_format import RecordContents, lesson_summaries
 from .xapi import LEARNER_ID_FILE, Learner, learner_id, statements
 
 WHERE_KEPT = ("Your self-check answers, your time on each lesson and your reflections are kept in this browser "
@@ -51,6 +51,7 @@ class ProgressPage(w.VBox):
                            placeholder="e.g. Dr A. Trainee", continuous_update=False,
                            style={"description_width": "initial"}, layout=w.Layout(width="auto"))
         self.downloads = w.HTML()
+        self.contents = RecordContents()
         self.confirm = w.Checkbox(False, description="Yes, delete every answer in my record",
                                   indent=False, layout=w.Layout(width="auto"))
         self.delete_button = w.Button(description="Delete my record", button_style="danger", disabled=True,
@@ -67,20 +68,21 @@ class ProgressPage(w.VBox):
 
     def show(self) -> None:
         """Draw the progress and the downloads from the record as it is now."""
-        contents = self.record.contents()
+        self.contents = self.record.contents()
         self.summary.value = environment("ros1_course").get_template("progress.html.j2").render(
             css=Markup(css("course.css")), where_kept=WHERE_KEPT, home=course_home(),
-            summaries=lesson_summaries(contents, self.guidance), attempts=len(contents.attempts))
+            summaries=lesson_summaries(self.contents, self.guidance), attempts=len(self.contents.attempts))
         self.show_downloads()
 
     def show_downloads(self) -> None:
-        """The links to download the summary, the certificate (once a name is typed) and the xAPI statements."""
+        """The links to download the summary, the certificate (once a name is typed) and the xAPI statements,
+        made from the record as `show` last read it."""
         name = self.name.value.strip()
         learner = Learner(learner_id(self.record.path.parent), name or None)
-        made = statements(self.record.contents(), self.guidance, learner)
+        made = statements(self.contents, self.guidance, learner)
         self.downloads.value = environment("ros1_course").get_template("progress-downloads.html.j2").render(
-            summary=data_link(record_summary_html(self.record, self.guidance, self.today), "text/html"),
-            certificate=data_link(certificate_html(self.record, self.guidance, name, self.today), "text/html")
+            summary=data_link(record_summary_html(self.contents, self.guidance, self.today), "text/html"),
+            certificate=data_link(certificate_html(self.contents, self.guidance, name, self.today), "text/html")
             if name else None, xapi=data_link(json.dumps(made, ensure_ascii=False, indent=1), "application/json"),
             statements=len(made), named=bool(name))
 

@@ -143,7 +143,7 @@ class ProgressHandler(JupyterHandler):
     def get(self) -> None:
         self.set_header("Content-Type", "text/html; charset=utf-8")
         self.set_header("Cache-Control", "no-cache, no-store, must-revalidate")
-        self.finish(record_summary_html(LearningRecord(), load_guidance()))
+        self.finish(record_summary_html(LearningRecord().contents(), load_guidance()))
 
 
 class PictureHandler(JupyterHandler):

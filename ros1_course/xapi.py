@@ -25,7 +25,7 @@ from typing import Any
 from content import Guidance
 from content.guidance import QuizQuestion
 
-from .documents import COURSE_NAME
+from .documents import COURSE_NAME, lesson_title
 from .record import LearningRecord, data_dir, write_atomic
 from .record_format import Attempt, RecordContents, completed_lessons
 
@@ -88,12 +88,10 @@ def statements(contents: RecordContents, guidance: Guidance, learner: Learner,
     base = base if base.endswith("/") else base + "/"
     actor = learner.actor(base)
     course = _activity(base, COURSE_TYPE, COURSE_NAME)
-    lessons = {lesson.number: lesson for lesson in guidance.lessons}
     questions = {question.id: question for question in guidance.questions()}
 
     def lesson_activity(number: int) -> dict[str, Any]:
-        title = lessons[number].title if number in lessons else f"Lesson {number}"
-        return _activity(f"{base}lessons/{number:02d}", LESSON_TYPE, title)
+        return _activity(f"{base}lessons/{number:02d}", LESSON_TYPE, lesson_title(guidance, number))
 
     def statement(key: str, verb: dict[str, Any], when: str, activity: dict[str, Any],
                   **more: Any) -> dict[str, Any]:

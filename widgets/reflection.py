@@ -11,6 +11,7 @@ from markupsafe import Markup
 from .controls import labelled
 from .render import box
 from .style import root, text
+from .words import utc_time
 
 LEARNED = "What I learned"
 DIFFERENTLY = "What I will do differently"
@@ -81,8 +82,7 @@ class ReflectionBox(w.VBox):
 
     @staticmethod
     def _saved_line(saved: SavedReflection) -> Markup:
-        return Markup('<p role="status">Saved in your learning record ({} UTC).</p>').format(
-            saved.when.replace("T", " ").removesuffix("Z"))
+        return Markup('<p role="status">Saved in your learning record ({} UTC).</p>').format(utc_time(saved.when))
 
     def save(self) -> None:
         """Keep what the learner wrote (refused, with the reason, when empty or too long)."""

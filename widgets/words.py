@@ -45,6 +45,11 @@ def duration(seconds: int | None) -> str:
     return f"{hours} h {minutes} min" if hours else f"{minutes} min"
 
 
+def utc_time(when: str | None) -> str:
+    """An ISO 8601 UTC time as 'YYYY-MM-DD HH:MM:SS' ('' for none)."""
+    return when.replace("T", " ").removesuffix("Z") if when else ""
+
+
 def plural(count: int, noun: str) -> str:
     """'1 attempt', '2 attempts'."""
     return f"{count} {noun}{'' if count == 1 else 's'}"
