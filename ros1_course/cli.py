@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,12 +20,13 @@ from widgets.words import plural
 
 from .currency import check_events, currency_report
 from .documents import certificate_html, handout_html, record_summary_html, review_html
+from .lrs import PASSWORD_VARIABLE, USERNAME_VARIABLE, LrsError, credentials_from, send_statements, statements_url
 from .printing import PrintError, print_pdf
 from .record import LearningRecord, write_atomic
 from .record_format import completed_lessons
 from .room_setup import add_room_command
 from .serve import add_app_command
-from .xapi import DEFAULT_ACTIVITY_BASE, Learner, learner_id, write_statements
+from .xapi import DEFAULT_ACTIVITY_BASE, Learner, learner_id, statements, write_statements
 
 KINDS = ("mutation", "partner", "therapy")
 # The handout's default choices: the scenario's fusion partner, first-line therapy and resistance mutation.
@@ -117,8 +119,12 @@ def _parser() -> argparse.ArgumentParser:
     record.add_argument("--name", help="your name as it should appear: on the certificate, and in the xAPI "
                                        "statements (default there: none, an anonymous account known only by this "
                                        "computer's random learner id)")
+    record.add_argument("--lrs", metavar="URL",
+                        help="send the record's xAPI statements to a learning record store at its xAPI address "
+                             f"(https; credentials from ${USERNAME_VARIABLE} and ${PASSWORD_VARIABLE}); sending "
+                             "again sends nothing twice")
     record.add_argument("--activity-base", default=DEFAULT_ACTIVITY_BASE, metavar="URL",
-                        help="with --xapi: the address the course's activities are named under (where it is "
+                        help="with --xapi or --lrs: the address the course's activities are named under (where it is "
                              f"published; default {DEFAULT_ACTIVITY_BASE})")
     record.set_defaults(run=run_record)
 
@@ -236,13 +242,8 @@ def run_record(args: argparse.Namespace) -> int:
         return 0
     if args.certificate:
         return write_certificate(record, guidance, args.certificate, (args.name or "").strip())
-    if args.xapi:
-        _check_directory(args.xapi)
-        learner = Learner(learner_id(record.path.parent), (args.name or "").strip() or None)
-        count = write_statements(record, guidance, learner, args.xapi, args.activity_base)
-        print(f"Wrote {plural(count, 'xAPI statement')} ({'as ' + learner.name if learner.name else 'anonymous'}) "
-              f"to {args.xapi}")
-        return 0
+    if args.xapi or args.lrs:
+        return export_statements(record, guidance, args)
     progress = record.progress(guidance)
     print(f"Learning record: {record.path}")
     for lesson in progress:
@@ -250,6 +251,39 @@ def run_record(args: argparse.Namespace) -> int:
               f"{lesson.correct} correct")
     print(f"In all: {sum(p.correct for p in progress)} of {sum(p.questions for p in progress)} questions "
           f"correct at the latest attempt; {plural(len(record.attempts()), 'attempt')} recorded.")
+    return 0
+
+
+def export_statements(record: LearningRecord, guidance: Guidance, args: argparse.Namespace) -> int:
+    """`record --xapi FILE.json` and/or `record --lrs URL`: the record's xAPI statements, to a file or a store."""
+    if args.lrs:  # both checked before anything is written or sent
+        try:
+            credentials = credentials_from(os.environ)
+            statements_url(args.lrs)
+        except LrsError as error:
+            print(f"ros1-course: {error}", file=sys.stderr)
+            return 2
+    if args.xapi:
+        _check_directory(args.xapi)
+    learner = Learner(learner_id(record.path.parent), (args.name or "").strip() or None)
+    made = statements(record.contents(), guidance, learner, args.activity_base)
+    who = f"as {learner.name}" if learner.name else "anonymous"
+    if args.xapi:
+        write_statements(made, args.xapi)
+        print(f"Wrote {plural(len(made), 'xAPI statement')} ({who}) to {args.xapi}")
+    if args.lrs:
+        print(f"Sending {plural(len(made), 'xAPI statement')} ({who}) to {args.lrs} ...")
+        try:
+            delivery = send_statements(made, args.lrs, credentials)
+        except LrsError as error:
+            print(f"ros1-course: {error}", file=sys.stderr)
+            return 1
+        held = delivery.sent - delivery.new
+        if not delivery.new:
+            print(f"The store already held all {delivery.sent}: nothing new to store.")
+        else:
+            print(f"The store took {plural(delivery.new, 'new statement')}"
+                  + (f"; it already held the other {held}" if held else "") + ".")
     return 0
 
 

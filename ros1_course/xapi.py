@@ -26,7 +26,7 @@ from content import Guidance
 from content.guidance import QuizQuestion
 
 from .documents import COURSE_NAME, lesson_title
-from .record import LearningRecord, data_dir, write_atomic
+from .record import data_dir, write_atomic
 from .record_format import Attempt, RecordContents, completed_lessons
 
 XAPI_VERSION = "1.0.3"
@@ -148,9 +148,6 @@ def response(attempt: Attempt, options: Sequence[str]) -> str:
     return "[,]".join(ids) or "(none)"
 
 
-def write_statements(record: LearningRecord, guidance: Guidance, learner: Learner, output: Path,
-                     base: str = DEFAULT_ACTIVITY_BASE) -> int:
-    """Write the record's statements as one JSON array (written whole, then moved into place); how many."""
-    made = statements(record.contents(), guidance, learner, base)
-    write_atomic(output, json.dumps(made, ensure_ascii=False, indent=1) + "\n")
-    return len(made)
+def write_statements(made: Sequence[dict[str, Any]], output: Path) -> None:
+    """Write statements as one JSON array (written whole, then moved into place)."""
+    write_atomic(output, json.dumps(list(made), ensure_ascii=False, indent=1) + "\n")
