@@ -271,7 +271,9 @@ def export_statements(record: LearningRecord, guidance: Guidance, args: argparse
     if args.xapi:
         write_statements(made, args.xapi)
         print(f"Wrote {plural(len(made), 'xAPI statement')} ({who}) to {args.xapi}")
-    if args.lrs:
+    if args.lrs and not made:
+        print("Nothing to send yet: the record has no answers, visits or reflections.")
+    elif args.lrs:
         print(f"Sending {plural(len(made), 'xAPI statement')} ({who}) to {args.lrs} ...")
         try:
             delivery = send_statements(made, args.lrs, credentials)

@@ -240,3 +240,9 @@ def test_a_failed_batch_says_how_many_went_before_it(tmp_path: Path, store: Stor
                                        r"again is safe\)"):
         send_statements(spoiled, store.xapi, Credentials(USERNAME, PASSWORD), batch_size=2)
     assert len(store.held()) == 2
+
+
+def test_an_empty_record_sends_nothing(tmp_path: Path) -> None:
+    result = send(tmp_path, f"http://127.0.0.1:{closed_port()}/xAPI/")  # no store there: it is not asked
+    assert result.returncode == 0, result.stderr
+    assert "Nothing to send yet" in result.stdout and "Sending" not in result.stdout
