@@ -30,6 +30,14 @@ if TYPE_CHECKING:
     from .record import LearningRecord
 
 
+def html_display(markup: str) -> HTML:
+    """IPython's HTML display of `markup`, made without the check IPython makes of whether a text names a file:
+    on the static site each check is a round trip to the browser's drive (one for every panel)."""
+    shown = HTML()
+    shown.data = markup
+    return shown
+
+
 def _in_kernel() -> bool:
     """Whether this code runs in a Jupyter kernel (a lesson), not a plain Python process."""
     from IPython import get_ipython
@@ -64,7 +72,7 @@ class Lesson:
 
     @staticmethod
     def _panel(html: str) -> HTML:
-        return HTML(Markup('<div class="{}">{}</div>').format(ROOT_CLASS, Markup(html)))
+        return html_display(Markup('<div class="{}">{}</div>').format(ROOT_CLASS, Markup(html)))
 
     def header(self) -> HTML:
         """The course's style (once for the page), the course navigation, the disclaimer, the content's review
@@ -73,12 +81,13 @@ class Lesson:
         version = Markup('<p class="ros1-version">Content version {}: if the content changes, '
                          "<code>make notebooks</code> brings this lesson's outputs up to date.</p>"
                          ).format(g.knowledge.fingerprint)
-        return HTML(Markup("<style>{}</style>").format(Markup(css("course.css"))) + self._navigation()
-                    + self._panel(sections.disclaimer(self.cite) + sections.review_status(self.cite) + version).data)
+        return html_display(Markup("<style>{}</style>").format(Markup(css("course.css"))) + self._navigation()
+                            + self._panel(sections.disclaimer(self.cite) + sections.review_status(self.cite)
+                                          + version).data)
 
     def navigation(self) -> HTML:
         """The course navigation again, at the end of the lesson: contents, previous and next."""
-        return HTML(self._navigation())
+        return html_display(self._navigation())
 
     def _navigation(self) -> Markup:
         return navigation(self.guidance, self.guidance.lesson(self.number).file)

@@ -189,6 +189,12 @@ class WheelCache:
         return write_wheel(self.folder, str(project), version, files, pkg_info)
 
 
+def record_row(name: str, data: bytes) -> tuple[str, str, int]:
+    """A file's row in a wheel's RECORD: its name, its sha256 (as wheels spell it) and its size."""
+    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode("ascii")
+    return name, f"sha256={digest}", len(data)
+
+
 def write_wheel(folder: Path, project: str, version: str, files: dict[str, bytes], metadata: bytes | None = None,
                 requires: Iterable[str] = ()) -> Path:
     """Write a pure-Python wheel of these files (archive names to bytes), with a minimal METADATA unless one is
@@ -205,8 +211,7 @@ def write_wheel(folder: Path, project: str, version: str, files: dict[str, bytes
     record = io.StringIO()
     writer = csv.writer(record, lineterminator="\n")
     for name, data in contents.items():
-        digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode("ascii")
-        writer.writerow([name, f"sha256={digest}", len(data)])
+        writer.writerow(record_row(name, data))
     writer.writerow([f"{info}/RECORD", "", ""])
     contents[f"{info}/RECORD"] = record.getvalue().encode("utf-8")
     path = folder / f"{distribution}-{version}-py3-none-any.whl"

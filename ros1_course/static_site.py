@@ -9,7 +9,8 @@ itself reaches only the package registries (PyPI, npm), and keeps what it downlo
 The pages are the lessons and the case app, as Voici renders them with the course's template; the folder's
 `index.html` is the course's contents page. Each page's kernel starts with the course's packages loaded (the
 Pyodide lock the site writes) and with the environment the course's server gives its kernels: the contents
-page's address, the snapshot and the picture store.
+page's address, the snapshot and the picture store. What the pages import is compiled ahead, in the site's own
+Pyodide under Node.js (`page_bytecode`), so a visitor's browser does not compile it at every start.
 """
 
 from __future__ import annotations
@@ -36,10 +37,19 @@ from content.snapshot import SNAPSHOT_VARIABLE, write_snapshot
 from widgets import pictures
 
 from .navigation import HOME_VARIABLE, STATIC_PAGES_VARIABLE, contents_html, course_pages, static_page
+from .page_bytecode import (
+    add_sitecustomize,
+    add_to_stdlib,
+    add_to_wheel,
+    compile_page_imports,
+    node_command,
+    page_imports,
+)
 from .pyodide_packages import (
     INDEX_ROOTS,
     KERNEL_ROOTS,
     KERNEL_START_PACKAGES,
+    Wheel,
     WheelCache,
     kernel_wheels,
     locked_versions,
@@ -156,15 +166,19 @@ def voila_settings() -> dict[str, object]:
     return settings
 
 
+def start_packages() -> list[str]:
+    """What a page's kernel loads as it starts: the Pyodide kernel's own packages and the course."""
+    return sorted({*KERNEL_START_PACKAGES, "ros1-course"})
+
+
 def lite_settings(python: str) -> dict[str, object]:
     """The JupyterLite settings of the site: the Pyodide core inside the folder, every package loaded at
     kernel start from the site's own lock, no package index."""
-    loaded = sorted({*KERNEL_START_PACKAGES, "ros1-course"})
     return {"jupyter-lite-schema-version": 0, "jupyter-config-data": {
         "appName": "ROS1 course", "disabledExtensions": [],
         "litePluginSettings": {"@jupyterlite/pyodide-kernel-extension:kernel": {
             "pyodideUrl": "./static/pyodide/pyodide.js", "disablePyPIFallback": True, "pipliteUrls": [],
-            "loadPyodideOptions": {"packages": loaded, "env": kernel_environment(python)}}}}}
+            "loadPyodideOptions": {"packages": start_packages(), "env": kernel_environment(python)}}}}}
 
 
 def build_config() -> dict[str, object]:
@@ -197,14 +211,16 @@ def build_static(output: Path, cache: Path = DEFAULT_CACHE, progress: Progress =
         wheels.append(shipped_wheel(own, KERNEL_ROOTS))
         for wheel in wheels:
             shutil.copy2(wheel.path, core / wheel.path.name)
-        write_lock(core / "pyodide-lock.json", [replace(w, path=core / w.path.name) for w in wheels],
-                   core / "pyodide-lock.json")
+        shipped = [replace(w, path=core / w.path.name) for w in wheels]
+        write_lock(core / "pyodide-lock.json", shipped, core / "pyodide-lock.json")
         (lite / "jupyter_lite_config.json").write_text(json.dumps(build_config(), indent=1), "utf-8")
         (lite / "jupyter-lite.json").write_text(json.dumps(lite_settings(python), indent=1), "utf-8")
         contents.mkdir()
         for page in course_pages(guidance):
             shutil.copy2(NOTEBOOKS / page.file, contents / page.file)
         write_progress_notebook(contents / PROGRESS_PAGE)
+        precompile(core, shipped, sorted(contents.glob("*.ipynb")), python, progress)
+        write_lock(core / "pyodide-lock.json", shipped, core / "pyodide-lock.json")
         progress("Rendering the pages with Voici")
         run_voici(lite, contents, built)
         (built / "index.html").write_text(contents_html(guidance, None, static_page, static_page(PROGRESS_PAGE)),
@@ -215,6 +231,24 @@ def build_static(output: Path, cache: Path = DEFAULT_CACHE, progress: Progress =
             shutil.rmtree(output)
         shutil.move(str(built), output)
     return output
+
+
+def precompile(core: Path, wheels: list[Wheel], pages: list[Path], python: str, progress: Progress) -> None:
+    """Put the site's `sitecustomize` into the core's standard library, and the byte code of what the pages
+    import into it and into the wheels (page_bytecode), so no visitor's browser compiles it. Without Node.js
+    the pages compile it as they start, as they did before: slower, and said."""
+    stdlib = core / "python_stdlib.zip"
+    add_sitecustomize(stdlib)
+    node = node_command()
+    if node is None:
+        progress("Node.js not found: the pages will compile their Python as each starts (about 2 s slower)")
+        return
+    progress("Compiling what the pages import, in the site's own Pyodide (Node.js)")
+    bytecode = compile_page_imports(node, core, start_packages(), page_imports(pages), kernel_environment(python))
+    for module, error in bytecode.failed.items():
+        progress(f"Not imported at build time (a page that imports it compiles it): {module}: {error}")
+    added = add_to_stdlib(stdlib, bytecode) + sum(add_to_wheel(wheel.path, bytecode) for wheel in wheels)
+    progress(f"{added} modules compiled ahead for every page")
 
 
 def write_progress_notebook(path: Path) -> None:

@@ -27,6 +27,8 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Route, WebSocketRoute, sync_playwright
 
+from ros1_course.static_site import build_static
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 CHROMIUM = Path("/usr/bin/chromium")
@@ -159,6 +161,12 @@ def jupyter_server(artifacts: Path, tmp_path_factory: pytest.TempPathFactory) ->
         command.append("--allow-root")
     with running(command, f"http://127.0.0.1:{port}/", "api/status", log, env=env, token=token) as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def static_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The course built as a static folder, once for the session."""
+    return build_static(tmp_path_factory.mktemp("static") / "site", progress=lambda message: None)
 
 
 @pytest.fixture(scope="session")

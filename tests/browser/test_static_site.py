@@ -18,7 +18,6 @@ from playwright.sync_api import Browser, Locator, Page, expect
 
 from content import Guidance
 from ros1_course.navigation import course_pages, static_page
-from ros1_course.static_site import build_static
 
 from .conftest import Server, blocking_context, free_port, running
 from .test_accessibility import serious_violations
@@ -28,15 +27,9 @@ from .test_handout import prepare_and_download
 
 pytestmark = pytest.mark.browser
 
-# A page's first visit starts Pyodide and loads the kernel's packages (about 8 s on the machine `make bench`
+# A page's first visit starts Pyodide and loads the kernel's packages (about 3.5 s on the machine `make bench`
 # ran on); a slower machine gets room.
 KERNEL_READY_MS = 120_000
-
-
-@pytest.fixture(scope="session")
-def static_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The course built as a static folder, once for the session."""
-    return build_static(tmp_path_factory.mktemp("static") / "site", progress=lambda message: None)
 
 
 @pytest.fixture(scope="session")

@@ -4,6 +4,7 @@ with --nbval) re-executes each lesson and compares every stored output."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -11,9 +12,11 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from IPython.display import HTML
 from nbclient import NotebookClient
 
 from content import Guidance
+from ros1_course.lesson import Lesson
 from ros1_course.navigation import HOME_VARIABLE, STATIC_PAGES_VARIABLE, navigation
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -195,3 +198,18 @@ def test_summaries_render_their_clinical_claims_from_the_content() -> None:
         stem = path.stem[:2]
         if stem in ("01", "02", "03", "04", "05"):
             assert rendered, f"{path.name}: the Summary's clinical claims are typed, not rendered from content"
+
+
+def test_a_panel_is_made_without_asking_the_file_system_whether_its_html_names_a_file(
+        guidance: Guidance, monkeypatch: pytest.MonkeyPatch) -> None:
+    # IPython's HTML(text) asks os.path.exists(text) first; on the static site each ask is a round trip to the drive.
+    asked: list[str] = []
+    real_exists = os.path.exists
+    monkeypatch.setattr(os.path, "exists", lambda path: asked.append(str(path)) or real_exists(path))
+    lesson = Lesson(2, guidance, record=False)
+    shown = [lesson.header(), lesson.scenario(), lesson.navigation()]
+    assert all(isinstance(panel, HTML) and panel.data.startswith("<") for panel in shown)
+    assert [panel._repr_html_() for panel in shown] == [panel.data for panel in shown]
+    assert not [path for path in asked if path.startswith("<")]
+    assert HTML("<p>made the usual way</p>") and [path for path in asked if path.startswith("<p>")], \
+        "the check this avoids is made by IPython's own HTML(text)"
