@@ -27,7 +27,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .pyodide_packages import record_row
+from IPython.core.inputtransformer2 import TransformerManager
+
+from .pyodide_packages import record_row, zip_entry
 
 IN_PYODIDE = Path(__file__).parent / "in_pyodide"
 # What the Pyodide kernel (jupyterlite-pyodide-kernel's worker) imports before a page's first cell runs.
@@ -49,7 +51,7 @@ class Bytecode:
 
 def page_imports(notebooks: Iterable[Path]) -> list[str]:
     """The modules the kernel imports at start, and those the notebooks' code cells import (absolute imports),
-    in order, each once."""
+    in order, each once. A cell that IPython could not run either is an error naming its notebook."""
     modules = dict.fromkeys(KERNEL_START_IMPORTS)
     for notebook in notebooks:
         cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
@@ -57,8 +59,8 @@ def page_imports(notebooks: Iterable[Path]) -> list[str]:
             if cell["cell_type"] != "code":
                 continue
             source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-            try:
-                tree = ast.parse(source)
+            try:  # as IPython runs it: a magic (%time, !pip) becomes a call
+                tree = ast.parse(TransformerManager().transform_cell(source))
             except SyntaxError as error:
                 raise ValueError(f"{notebook}: a code cell is not Python ({error.msg}, line {error.lineno})") from None
             for node in ast.walk(tree):
@@ -172,17 +174,14 @@ def _rewrite_zip(path: Path, entries: Callable[[str, bytes], list[tuple[str, byt
     """Rewrite the zip at `path`, each entry replaced by what `entries` gives for it, then `appended`: written
     beside it and moved into place, so a failure leaves the old zip whole. Kept entries keep their attributes."""
     partial = path.with_name(path.name + ".part")
-    with zipfile.ZipFile(path) as source, zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            for name, data in entries(info.filename, source.read(info)):
-                target.writestr(info if name == info.filename else _new_entry(name, info.date_time), data)
-        for name, data in appended:
-            target.writestr(_new_entry(name, (1980, 1, 1, 0, 0, 0)), data)
+    try:
+        with zipfile.ZipFile(path) as source, zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as target:
+            for info in source.infolist():
+                for name, data in entries(info.filename, source.read(info)):
+                    target.writestr(info if name == info.filename else zip_entry(name, info.date_time), data)
+            for name, data in appended:
+                target.writestr(zip_entry(name), data)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     partial.replace(path)
-
-
-def _new_entry(name: str, date_time: tuple[int, int, int, int, int, int]) -> zipfile.ZipInfo:
-    entry = zipfile.ZipInfo(name, date_time=date_time)
-    entry.external_attr = 0o644 << 16
-    entry.compress_type = zipfile.ZIP_DEFLATED
-    return entry

@@ -217,11 +217,17 @@ def write_wheel(folder: Path, project: str, version: str, files: dict[str, bytes
     path = folder / f"{distribution}-{version}-py3-none-any.whl"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in sorted(contents.items()):
-            entry = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-            entry.external_attr = 0o644 << 16
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(entry, data)
+            archive.writestr(zip_entry(name), data)
     return path
+
+
+def zip_entry(name: str, date_time: tuple[int, int, int, int, int, int] = (1980, 1, 1, 0, 0, 0)) -> zipfile.ZipInfo:
+    """A compressed zip entry readable by all, at a fixed time unless one is given (the same files give the same
+    archive, byte for byte)."""
+    entry = zipfile.ZipInfo(name, date_time=date_time)
+    entry.external_attr = 0o644 << 16
+    entry.compress_type = zipfile.ZIP_DEFLATED
+    return entry
 
 
 def kernel_wheels(cache: WheelCache, pins: dict[str, str], python: str,

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from ros1_course import static_site
+from ros1_course import page_bytecode, static_site
 from ros1_course.page_bytecode import (
     IN_PYODIDE,
     KERNEL_START_IMPORTS,
@@ -41,15 +41,16 @@ def bytecode(**site: bytes) -> Bytecode:
 def test_the_pages_imports_are_the_kernels_and_every_absolute_import_of_their_code_cells(tmp_path: Path) -> None:
     first = notebook(tmp_path / "a.ipynb", ("markdown", "import not_code"),
                      ("code", "from widgets import Quiz\nimport ros1_course.lesson, json\n"),
-                     ("code", ["def later():\n", "    import xml.dom.minidom\n", "from . import relative\n"]))
+                     ("code", ["def later():\n", "    import xml.dom.minidom\n", "from . import relative\n"]),
+                     ("code", "%load_ext autoreload\n!pip list\nimport textwrap"))
     second = notebook(tmp_path / "b.ipynb", ("code", "from widgets import Quiz\nimport ipywidgets as w"))
     assert page_imports([first, second]) == [*KERNEL_START_IMPORTS, "widgets", "ros1_course.lesson", "json",
-                                             "xml.dom.minidom", "ipywidgets"]
+                                             "xml.dom.minidom", "textwrap", "ipywidgets"]
 
 
 def test_a_code_cell_that_is_not_python_is_named_with_its_notebook(tmp_path: Path) -> None:
-    page = notebook(tmp_path / "magic.ipynb", ("code", "x = 1"), ("code", "%matplotlib inline"))
-    with pytest.raises(ValueError, match=r"magic\.ipynb: a code cell is not Python \(invalid syntax, line 1\)"):
+    page = notebook(tmp_path / "broken.ipynb", ("code", "x = 1"), ("code", "%matplotlib inline\nif x\n"))
+    with pytest.raises(ValueError, match=r"broken\.ipynb: a code cell is not Python \(expected ':', line 2\)"):
         page_imports([page])
 
 
@@ -92,6 +93,21 @@ def test_the_standard_librarys_pyc_goes_beside_its_source_and_sitecustomize_is_a
     assert entries["json/__init__.pyc"] == b"PYC-JSON" and entries["textwrap.py"] == b"# textwrap"
     assert entries[SITECUSTOMIZE] == (IN_PYODIDE / SITECUSTOMIZE).read_bytes()
     assert not list(tmp_path.glob("*.part")), "nothing half-written is left"
+
+
+def test_a_zip_whose_rewriting_fails_is_left_whole_with_nothing_half_written(tmp_path: Path) -> None:
+    wheel = write_wheel(tmp_path, "whole", "1.0", {"whole.py": b"w = 4\n", "other.py": b"o = 5\n"})
+    original = wheel.read_bytes()
+
+    def failing(name: str, data: bytes) -> list[tuple[str, bytes]]:
+        if name == "whole.py":
+            raise OSError("disk full")
+        return [(name, data)]
+
+    with pytest.raises(OSError, match="disk full"):
+        page_bytecode._rewrite_zip(wheel, failing)
+    assert wheel.read_bytes() == original
+    assert sorted(p.name for p in tmp_path.iterdir()) == [wheel.name]
 
 
 def test_without_node_the_build_says_the_pages_compile_as_they_start(
