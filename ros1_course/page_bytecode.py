@@ -53,14 +53,15 @@ def page_imports(notebooks: Iterable[Path]) -> list[str]:
     """The modules the kernel imports at start, and those the notebooks' code cells import (absolute imports),
     in order, each once. A cell that IPython could not run either is an error naming its notebook."""
     modules = dict.fromkeys(KERNEL_START_IMPORTS)
+    as_ipython_runs = TransformerManager()  # a magic (%time, !pip) becomes a call
     for notebook in notebooks:
         cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
         for cell in cells:
             if cell["cell_type"] != "code":
                 continue
             source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-            try:  # as IPython runs it: a magic (%time, !pip) becomes a call
-                tree = ast.parse(TransformerManager().transform_cell(source))
+            try:
+                tree = ast.parse(as_ipython_runs.transform_cell(source))
             except SyntaxError as error:
                 raise ValueError(f"{notebook}: a code cell is not Python ({error.msg}, line {error.lineno})") from None
             for node in ast.walk(tree):

@@ -212,7 +212,7 @@ def build_static(output: Path, cache: Path = DEFAULT_CACHE, progress: Progress =
         for wheel in wheels:
             shutil.copy2(wheel.path, core / wheel.path.name)
         shipped = [replace(w, path=core / w.path.name) for w in wheels]
-        write_lock(core / "pyodide-lock.json", shipped, core / "pyodide-lock.json")
+        write_lock(core / "pyodide-lock.json", shipped, core / "pyodide-lock.json")  # precompile loads them
         (lite / "jupyter_lite_config.json").write_text(json.dumps(build_config(), indent=1), "utf-8")
         (lite / "jupyter-lite.json").write_text(json.dumps(lite_settings(python), indent=1), "utf-8")
         contents.mkdir()
@@ -220,7 +220,7 @@ def build_static(output: Path, cache: Path = DEFAULT_CACHE, progress: Progress =
             shutil.copy2(NOTEBOOKS / page.file, contents / page.file)
         write_progress_notebook(contents / PROGRESS_PAGE)
         precompile(core, shipped, sorted(contents.glob("*.ipynb")), python, progress)
-        write_lock(core / "pyodide-lock.json", shipped, core / "pyodide-lock.json")
+        write_lock(core / "pyodide-lock.json", shipped, core / "pyodide-lock.json")  # the wheels' new checksums
         progress("Rendering the pages with Voici")
         run_voici(lite, contents, built)
         (built / "index.html").write_text(contents_html(guidance, None, static_page, static_page(PROGRESS_PAGE)),

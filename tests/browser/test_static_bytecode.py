@@ -4,6 +4,7 @@ imported from the learner's drive (the site's `sitecustomize`). No browser is ne
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,6 @@ from ros1_course.static_site import kernel_environment, start_packages
 
 from .conftest import missing_in_ci_fails
 
-PYTHON = "3.13.2"
 # A module of the standard library that no page imports: importing it must compile its source.
 NOT_IMPORTED_BY_PAGES = "tomllib"
 
@@ -76,8 +76,10 @@ def node() -> str:
 def run(node: str, site: Path, tmp_path: Path, script: str, **request: object) -> dict[str, object]:
     path = tmp_path / "script.py"
     path.write_text(script, encoding="utf-8")
-    return run_in_pyodide(node, site / "static" / "pyodide", path, tmp_path / "out",
-                          {"packages": start_packages(), "env": kernel_environment(PYTHON), **request})
+    core = site / "static" / "pyodide"
+    python = json.loads((core / "pyodide-lock.json").read_text(encoding="utf-8"))["info"]["python"]
+    return run_in_pyodide(node, core, path, tmp_path / "out",
+                          {"packages": start_packages(), "env": kernel_environment(python), **request})
 
 
 def test_what_the_pages_import_loads_compiled_and_only_the_rest_compiles_from_source(
